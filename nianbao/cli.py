@@ -1,0 +1,176 @@
+"""The ``nianbao`` command. Subcommands mirror the Makefile targets and the Python API:
+
+    nianbao parse FILE [FILE ...]      parse documents, print reports as JSON (JSON Lines for several)
+    nianbao crawl --sources S --db DB  crawl portals, archive originals, parse, store
+    nianbao nightly                    crawl + publish for cron, locked, with an exit status
+    nianbao reparse --db DB            re-parse every archived original (no network)
+    nianbao publish --db DB            build agencies, search index and metadata for Datasette
+    nianbao serve --db DB              Datasette on 127.0.0.1
+    nianbao export --db DB --out DIR   a dated bundle of CSV + Parquet + the database
+    nianbao run                        the demo: portals → crawl → database → Datasette
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+
+DEFAULT_DB = "data/nianbao.db"
+DEFAULT_ARCHIVE = "data/archive"
+DEMO_SOURCES = str(Path(__file__).resolve().parent.parent / "crawler" / "sources" / "demo.yaml")
+
+
+def _public(report: dict, with_text: bool) -> dict:
+    out = {k: v for k, v in report.items() if k != "text" or with_text}
+    return out
+
+
+class _Timeout(Exception):
+    pass
+
+
+def _alarm(signum, frame):
+    raise _Timeout()
+
+
+def cmd_parse(args) -> int:
+    """Parse each FILE; one JSON object per file (pretty for one file, JSON Lines for several)."""
+    from parsers import parse
+    from parsers.model import ParseError
+
+    failed = 0
+    many = len(args.files) > 1
+    signal.signal(signal.SIGALRM, _alarm)
+    for path in args.files:
+        try:
+            data = Path(path).read_bytes()
+            signal.alarm(args.timeout)
+            try:
+                report = parse(data, filename=path)
+            finally:
+                signal.alarm(0)
+        except _Timeout:
+            failed += 1
+            err = f"{path}: gave up after {args.timeout} s"
+        except (OSError, ParseError) as exc:
+            failed += 1
+            err = f"{path}: {exc}"
+        except Exception as exc:  # a parser bug must not stop a batch
+            failed += 1
+            err = f"{path}: parser error {type(exc).__name__}: {exc}"
+        else:
+            out = _public(report, args.text)
+            if many:
+                out = {"file": path, **out}
+            print(json.dumps(out, ensure_ascii=False, indent=None if many else 1), flush=True)
+            continue
+        print(err, file=sys.stderr, flush=True)
+        if many:
+            print(json.dumps({"file": path, "error": err}, ensure_ascii=False), flush=True)
+    return 1 if failed else 0
+
+
+def cmd_crawl(args) -> int:
+    from crawler.run import run_crawl
+    summary = run_crawl(args.sources, args.db, args.archive, throttle=not args.no_throttle)
+    return 0 if summary.get("status") in (None, "ok", "finished", "partial") else 1
+
+
+def cmd_nightly(args) -> int:
+    from crawler.run import nightly
+    return nightly(args.sources, args.db, args.archive, lock_path=args.lock)
+
+
+def cmd_reparse(args) -> int:
+    from nianbao.reparse import reparse
+    summary = reparse(args.db, args.archive)
+    return 0 if not summary["errors"] else 1
+
+
+def cmd_publish(args) -> int:
+    from nianbao.publish import publish
+    publish(args.db)
+    print(f"published {args.db}")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from nianbao.serve import serve
+    return serve(args.db, port=args.port, archive=args.archive) or 0
+
+
+def cmd_export(args) -> int:
+    from nianbao.export import export
+    path = export(args.db, args.out)
+    print(f"export written to {path}")
+    return 0
+
+
+def cmd_run(args) -> int:
+    from nianbao.demo.run import run_demo
+    return run_demo(db=args.db, archive=args.archive, port=args.port, portal_port=args.portal_port)
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="nianbao", description="Archive of government information-disclosure annual reports (政府信息公开工作年度报告).")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("parse", help="parse documents and print the reports as JSON")
+    s.add_argument("files", nargs="+")
+    s.add_argument("--text", action="store_true", help="include the document's full text")
+    s.add_argument("--timeout", type=int, default=120, help="seconds per document (default 120)")
+    s.set_defaults(func=cmd_parse)
+
+    def db_args(s, archive=True):
+        s.add_argument("--db", default=DEFAULT_DB, help=f"SQLite database (default {DEFAULT_DB})")
+        if archive:
+            s.add_argument("--archive", default=DEFAULT_ARCHIVE, help=f"originals directory (default {DEFAULT_ARCHIVE})")
+
+    s = sub.add_parser("crawl", help="crawl portals, archive, parse and store")
+    s.add_argument("--sources", default=DEMO_SOURCES, help="sources YAML")
+    db_args(s)
+    s.add_argument("--no-throttle", action="store_true", help="no AutoThrottle or delays (local tests only)")
+    s.set_defaults(func=cmd_crawl)
+
+    s = sub.add_parser("nightly", help="crawl + publish for cron (locked; non-zero exit on failure)")
+    s.add_argument("--sources", default=DEMO_SOURCES)
+    db_args(s)
+    s.add_argument("--lock", default="data/nightly.lock")
+    s.set_defaults(func=cmd_nightly)
+
+    s = sub.add_parser("reparse", help="re-parse every archived original into the database")
+    db_args(s)
+    s.set_defaults(func=cmd_reparse)
+
+    s = sub.add_parser("publish", help="prepare the database for Datasette")
+    db_args(s, archive=False)
+    s.set_defaults(func=cmd_publish)
+
+    s = sub.add_parser("serve", help="serve the database with Datasette on 127.0.0.1")
+    db_args(s)
+    s.add_argument("--port", type=int, default=8001)
+    s.set_defaults(func=cmd_serve)
+
+    s = sub.add_parser("export", help="write a dated bundle (CSV, Parquet, SQLite) for researchers")
+    db_args(s, archive=False)
+    s.add_argument("--out", default="data/exports")
+    s.set_defaults(func=cmd_export)
+
+    s = sub.add_parser("run", help="the demo: serve demo portals, crawl them, publish, serve Datasette")
+    db_args(s)
+    s.add_argument("--port", type=int, default=8001, help="Datasette port")
+    s.add_argument("--portal-port", type=int, default=8601, help="first port of the demo portals")
+    s.set_defaults(func=cmd_run)
+
+    args = p.parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,236 @@
+"""The store: the only writer of the SQLite database (sqlite-utils).
+
+Tables (see README "The database"):
+- ``documents``: every original fetched, one row per version (url + sha256); a changed document
+  at the same URL gets a new row whose ``previous_id`` links the version it replaces.
+- ``reports``: one row per parsed report document, one column per canonical field.
+- ``report_values``: the same numbers in long form, with the printed text and where it was read.
+- ``checks``: every sum rule evaluated per report (failed ones are what journalists look for).
+- ``failures``: every URL that could not be fetched or parsed, with kind and detail.
+- ``crawl_runs`` and ``portal_runs``: crawl health per run and per portal.
+
+The store never fetches and never parses: it is handed plain dicts.
+"""
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime, timezone
+
+import sqlite_utils
+
+from parsers import schema
+
+
+def now() -> str:
+    """UTC timestamp as ISO 8601 (seconds)."""
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def _field_columns() -> dict:
+    cols = {}
+    for fmt in schema.TABLE_FORMATS:
+        dec = schema.decimal_keys(fmt)
+        for key in schema.field_keys(fmt):
+            if cols.get(key) is not float:
+                cols[key] = float if key in dec else int
+    return cols
+
+
+class Store:
+    """A nianbao database at ``path`` (created and upgraded on open)."""
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = str(path)
+        if os.path.dirname(self.path):
+            os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        self.db = sqlite_utils.Database(self.path)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA busy_timeout=30000")
+        self.ensure_schema()
+
+    # ----------------------------------------------------------------- schema
+    def ensure_schema(self) -> None:
+        """Create missing tables, columns and indexes; never drops data (safe on every open)."""
+        db = self.db
+        db["crawl_runs"].create({
+            "id": int, "started": str, "finished": str, "status": str, "sources": str,
+            "pages": int, "documents": int, "documents_new": int, "documents_changed": int,
+            "reports": int, "failures": int, "blocked": int, "not_modified": int, "summary": str,
+        }, pk="id", if_not_exists=True)
+        db["portal_runs"].create({
+            "id": int, "run_id": int, "portal": str, "url": str, "platform": str,
+            "pages": int, "reports_found": int, "reports_new": int, "reports_changed": int,
+            "failures": int, "blocked": int, "flagged": str,
+        }, pk="id", foreign_keys=[("run_id", "crawl_runs", "id")], if_not_exists=True)
+        db["documents"].create({
+            "id": int, "url": str, "sha256": str, "content_type": str, "medium": str, "size": int,
+            "archive_path": str, "first_seen": str, "last_seen": str, "etag": str,
+            "last_modified": str, "source_url": str, "portal": str, "title": str,
+            "previous_id": int, "is_current": int, "run_id": int,
+        }, pk="id", if_not_exists=True)
+        db["reports"].create({
+            "id": int, "document_id": int, "title": str, "agency": str, "year": int, "format": str,
+            "medium": str, "portal": str, "source_url": str, "document_url": str,
+            "document_sha256": str, "fetched_at": str, "parsed_at": str, "checks_failed": int,
+            "checks_run": int, "notes": str, "inferred": str, "is_current": int,
+            **_field_columns(),
+        }, pk="id", if_not_exists=True)
+        db["report_values"].create({
+            "report_id": int, "section": str, "field": str, "label": str, "value": float,
+            "raw": str, "inferred": float, "page": int, "table_no": int, "row_no": int, "col_no": int,
+        }, pk=("report_id", "field"), if_not_exists=True)
+        db["checks"].create({
+            "id": int, "report_id": int, "rule": str, "ok": int, "detail": str,
+        }, pk="id", if_not_exists=True)
+        db["failures"].create({
+            "id": int, "run_id": int, "url": str, "portal": str, "kind": str, "detail": str,
+            "at": str, "document_sha256": str,
+        }, pk="id", if_not_exists=True)
+        # Upgrades: add any field column a newer schema.yaml introduced.
+        have = set(db["reports"].columns_dict)
+        for key, typ in _field_columns().items():
+            if key not in have:
+                db["reports"].add_column(key, typ)
+        for table, cols in {
+            "documents": [["url"], ["sha256"], ["url", "sha256"]],
+            "reports": [["document_sha256"], ["year"], ["format"], ["agency"], ["checks_failed"]],
+            "checks": [["report_id"], ["rule", "ok"]],
+            "failures": [["run_id"], ["kind"]],
+            "portal_runs": [["run_id"]],
+        }.items():
+            for c in cols:
+                db[table].create_index(c, if_not_exists=True, unique=(c == ["url", "sha256"]))
+
+    # ----------------------------------------------------------------- runs
+    def start_run(self, sources: list[str] | None = None) -> int:
+        """Open a crawl run; returns its id."""
+        return self.db["crawl_runs"].insert({
+            "started": now(), "status": "running", "sources": json.dumps(sources or [], ensure_ascii=False),
+        }).last_pk
+
+    def finish_run(self, run_id: int, status: str, counts: dict, summary: str = "") -> None:
+        self.db["crawl_runs"].update(run_id, {"finished": now(), "status": status, "summary": summary, **counts})
+
+    def record_portal(self, run_id: int, portal: dict) -> None:
+        """Store one portal's health for a run (pages, reports found/new/changed, failures…)."""
+        self.db["portal_runs"].insert({"run_id": run_id, **portal}, alter=True)
+
+    # ----------------------------------------------------------------- documents
+    def latest_document(self, url: str) -> dict | None:
+        """The current version of the document at ``url`` (for conditional requests)."""
+        rows = list(self.db.query(
+            "select * from documents where url = ? order by id desc limit 1", [url]))
+        return rows[0] if rows else None
+
+    def record_document(self, *, url: str, sha256: str, size: int, archive_path: str,
+                        content_type: str | None = None, medium: str | None = None,
+                        source_url: str | None = None, portal: str | None = None,
+                        title: str | None = None, etag: str | None = None,
+                        last_modified: str | None = None, run_id: int | None = None) -> dict:
+        """Record a fetched original. Returns ``{"id", "status"}`` where status is ``new`` (first
+        time this URL is seen), ``changed`` (new bytes at a known URL: a new version, the old one
+        kept and linked) or ``unchanged``."""
+        ts = now()
+        with self.db.conn:
+            same = list(self.db.query(
+                "select id from documents where url = ? and sha256 = ?", [url, sha256]))
+            if same:
+                doc_id = same[0]["id"]
+                self.db["documents"].update(doc_id, {
+                    "last_seen": ts, "etag": etag, "last_modified": last_modified,
+                    **({"source_url": source_url} if source_url else {}),
+                    **({"title": title} if title else {})})
+                return {"id": doc_id, "status": "unchanged"}
+            prev = self.latest_document(url)
+            doc_id = self.db["documents"].insert({
+                "url": url, "sha256": sha256, "size": size, "archive_path": archive_path,
+                "content_type": content_type, "medium": medium, "source_url": source_url,
+                "portal": portal, "title": title, "etag": etag, "last_modified": last_modified,
+                "first_seen": ts, "last_seen": ts, "previous_id": prev["id"] if prev else None,
+                "is_current": 1, "run_id": run_id,
+            }).last_pk
+            if prev:
+                self.db.execute("update documents set is_current = 0 where url = ? and id != ?", [url, doc_id])
+        return {"id": doc_id, "status": "changed" if prev else "new"}
+
+    def touch_document(self, url: str) -> None:
+        """A conditional request answered 304: the current version was seen again."""
+        self.db.execute("update documents set last_seen = ? where url = ? and is_current = 1", [now(), url])
+
+    # ----------------------------------------------------------------- reports
+    def record_report(self, report: dict, *, document_url: str, document_sha256: str,
+                      source_url: str | None = None, portal: str | None = None,
+                      document_id: int | None = None, fetched_at: str | None = None) -> int:
+        """Store a parsed report (the dict of ``parsers.parse``) for one document version.
+        Re-parsing the same version replaces its rows; an earlier version's report stays but is
+        no longer current."""
+        fields = report.get("fields") or {}
+        checks = report.get("checks") or []
+        row = {
+            "document_id": document_id, "title": report.get("title"), "agency": report.get("agency"),
+            "year": report.get("year"), "format": report.get("format"), "medium": report.get("medium"),
+            "portal": portal, "source_url": source_url, "document_url": document_url,
+            "document_sha256": document_sha256, "fetched_at": fetched_at or now(), "parsed_at": now(),
+            "checks_failed": sum(1 for c in checks if not c.get("ok")), "checks_run": len(checks),
+            "notes": json.dumps(report.get("notes") or [], ensure_ascii=False),
+            "inferred": json.dumps(report.get("inferred") or {}, ensure_ascii=False),
+            "is_current": 1,
+        }
+        row.update({k: v for k, v in fields.items()})
+        with self.db.conn:
+            old = [r["id"] for r in self.db.query(
+                "select id from reports where document_sha256 = ? and document_url = ?",
+                [document_sha256, document_url])]
+            for rid in old:
+                self._delete_report(rid)
+            self.db.execute("update reports set is_current = 0 where document_url = ?", [document_url])
+            rid = self.db["reports"].insert(row, alter=True).last_pk
+            self._write_values(rid, report)
+            self.db["checks"].insert_all(
+                ({"report_id": rid, "rule": c["rule"], "ok": int(bool(c["ok"])), "detail": c.get("detail")}
+                 for c in checks))
+        return rid
+
+    def _delete_report(self, rid: int) -> None:
+        self.db.execute("delete from report_values where report_id = ?", [rid])
+        self.db.execute("delete from checks where report_id = ?", [rid])
+        self.db.execute("delete from reports where id = ?", [rid])
+
+    def _write_values(self, rid: int, report: dict) -> None:
+        fields = report.get("fields") or {}
+        inferred = report.get("inferred") or {}
+        prov = report.get("provenance") or {}
+        labels = schema.field_labels()
+        rows = []
+        for key, value in fields.items():
+            p = prov.get(key) or {}
+            where = p.get("where") or {}
+            label = labels.get(key, key)
+            rows.append({
+                "report_id": rid, "section": label.split(" / ")[0], "field": key, "label": label,
+                "value": value, "raw": p.get("raw"), "inferred": inferred.get(key),
+                "page": where.get("page"), "table_no": where.get("table"),
+                "row_no": where.get("row"), "col_no": where.get("col"),
+            })
+        self.db["report_values"].insert_all(rows)
+
+    # ----------------------------------------------------------------- failures
+    def record_failure(self, *, url: str, kind: str, detail: str, portal: str | None = None,
+                       run_id: int | None = None, document_sha256: str | None = None) -> int:
+        """Record a URL that could not be fetched or parsed (kind: http_error, blocked, robots,
+        too_large, parse_error, timeout, …). Nothing is lost: a parse failure keeps its original."""
+        return self.db["failures"].insert({
+            "run_id": run_id, "url": url, "portal": portal, "kind": kind, "detail": detail,
+            "at": now(), "document_sha256": document_sha256,
+        }).last_pk
+
+    # ----------------------------------------------------------------- report text (search)
+    def record_report_text(self, report_id: int, text: str | None) -> None:
+        """Store the full text of a parsed report (the parser dict's ``"text"``) for full-text
+        search; call it right after ``record_report`` with the id it returned. ``publish``
+        indexes it (``nianbao.publish``)."""
+        self.db["report_texts"].create({"report_id": int, "text": str, "written_at": str},
+                                       pk="report_id", if_not_exists=True)
+        self.db["report_texts"].upsert({"report_id": report_id, "text": text or "", "written_at": now()},
+                                       pk="report_id")

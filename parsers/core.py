@@ -1,0 +1,122 @@
+"""sniff → read → map → repair → check: one document's bytes to one report dict."""
+from __future__ import annotations
+
+import zipfile
+import io
+
+from . import checks, meta, schema
+from .mapping import map_rows, tokenize
+from .model import Extract, ParseError
+
+MAX_BYTES = 200 * 1024 * 1024
+
+_IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*", b"BM")
+
+
+def sniff(data: bytes) -> str:
+    """The real type of a document from its bytes: pdf, docx, xlsx, doc, xls, rtf, image, html,
+    text — never from a file name, which portals get wrong."""
+    head = data[:2048]
+    if b"%PDF-" in data[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+        except zipfile.BadZipFile:
+            return "zip-broken"
+        if "word/document.xml" in names:
+            return "docx"
+        if any(n.startswith("xl/") for n in names):
+            return "xlsx"
+        return "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        if "WordDocument".encode("utf-16-le") in data[:1 << 20] or b"WordDocument" in data[:1 << 20]:
+            return "doc"
+        if "Workbook".encode("utf-16-le") in data[:1 << 20] or "Book".encode("utf-16-le") in data[:1 << 20]:
+            return "xls"
+        return "doc"
+    if head.lstrip().startswith(b"{\\rtf"):
+        return "rtf"
+    if head.startswith(_IMAGE_MAGIC):
+        return "image"
+    low = head.lower().lstrip(b"\xef\xbb\xbf \t\r\n")
+    if low.startswith((b"<!doctype html", b"<html", b"<?xml")) or any(
+            tag in head.lower() for tag in (b"<html", b"<body", b"<table", b"<div", b"<meta", b"<p>", b"<p ")):
+        return "html"
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "binary"
+    return "text"
+
+
+def read(data: bytes, kind: str, filename: str | None = None) -> Extract:
+    """The cell model of a document of a sniffed ``kind``."""
+    if kind == "html":
+        from . import html
+        return html.read(data)
+    if kind == "text":
+        from . import text
+        return text.read(data)
+    if kind == "pdf":
+        from . import pdf
+        return pdf.read(data)
+    if kind == "docx":
+        from . import docx
+        return docx.read(data)
+    if kind in ("doc", "rtf"):
+        from . import office
+        medium = "wps" if kind == "doc" and filename and filename.lower().endswith(".wps") else kind
+        return office.read(data, medium=medium)
+    if kind == "image":
+        from . import ocr
+        return ocr.read_image(data)
+    raise ParseError(f"not a document nianbao can read (sniffed: {kind})")
+
+
+def parse_bytes(data: bytes, filename: str | None = None) -> dict:
+    """Parse one document. Raises ParseError when it cannot be read at all."""
+    if not data:
+        raise ParseError("empty file")
+    if len(data) > MAX_BYTES:
+        raise ParseError(f"file too large ({len(data)} bytes > {MAX_BYTES})")
+    kind = sniff(data)
+    return build_report(read(data, kind, filename))
+
+
+def build_report(ex: Extract) -> dict:
+    """Map an extract onto the form and check it: the report dict of the parse contract."""
+    notes = list(ex.notes)
+    title = meta.find_title(ex.text, ex.title)
+    year = meta.find_year(title, ex.text)
+    agency = meta.find_agency(title, ex.text)
+    fmt = meta.detect_format(ex.text, year)
+    if year is not None and year <= 2018:
+        fmt = "legacy"
+    rows = tokenize(ex.rows)
+    report = {"format": None, "year": year, "title": title, "agency": agency, "fields": {},
+              "inferred": {}, "checks": [], "notes": notes, "medium": ex.medium, "provenance": {},
+              "text": ex.text}
+    if fmt in schema.TABLE_FORMATS:
+        m, unresolved = map_rows(rows, fmt, ex.strict_cells)
+        if "3" not in m.sections_found and not meta.looks_like_report(title, ex.text):
+            return report          # no table 三 and no report title: not an annual report
+        if "3" not in m.sections_found and year is not None and meta.looks_like_report(title, ex.text):
+            notes.append("no table 三 found in the document")
+        notes.extend(m.notes)
+        inferred: dict = {}
+        checks.repair(m.fields, fmt, unresolved, m.provenance, notes, inferred,
+                      printed_lost=not ex.strict_cells)
+        inferred.update(checks.infer(m.fields, fmt, m.blank | m.missing | set(k for k, v in m.fields.items() if v is None), notes))
+        if m.blank:
+            notes.append(f"{len(m.blank)} cells printed blank (or '/', '—'): null in fields")
+        missing = sorted(k for k in m.missing if m.fields.get(k) is None)
+        if missing and len(missing) < len(m.fields):
+            notes.append(f"{len(missing)} cells not found in the document: " + ", ".join(missing[:12])
+                         + (" …" if len(missing) > 12 else ""))
+        report.update(format=fmt, fields=m.fields, inferred=inferred, provenance=m.provenance,
+                      checks=checks.check(m.fields, fmt))
+        return report
+    if meta.looks_like_report(title, ex.text):
+        report["format"] = "legacy" if fmt == "legacy" else None
+        if fmt == "legacy":
+            notes.append("a report on 2018 or earlier: no national table format, text kept, no fields")
+    return report

@@ -1,0 +1,126 @@
+"""HTML article pages (the most common medium): Word-pasted tables with rowspan/colspan.
+
+Cells are emitted once, where they start (a rowspan does not repeat its label below), with
+their text joined without separators (CJK labels break anywhere: 自<br>然<br>人). Only the
+innermost tables are read: portals wrap whole pages in layout tables.
+Encoding: a BOM, then a declared charset (gb2312/gbk read as gb18030, its superset), then strict
+UTF-8, then detection; an undeclared GBK page is common.
+"""
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from lxml import etree
+
+from .model import Cell, Extract, ParseError
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+_GB = {"gb2312", "gbk", "gb18030", "x-gbk", "gb_2312-80", "cp936", "hz-gb-2312", "euc-cn"}
+_BLOCK = {"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section",
+          "article", "title", "dd", "dt", "ul", "ol", "blockquote", "pre", "center"}
+_DROP = ("script", "style", "noscript", "template", "head")
+_TITLE_SELECTORS = ("//h1", "//*[contains(@class,'title') or contains(@id,'title')]", "//h2", "//title")
+
+
+def _norm_encoding(name: str) -> str:
+    name = name.lower().strip()
+    return "gb18030" if name in _GB else name
+
+
+def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
+    """Decode a page. Returns ``(text, encoding used)``."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", "replace"), "utf-8"
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return data.decode("utf-16", "replace"), "utf-16"
+    candidates = []
+    if declared:
+        candidates.append(_norm_encoding(declared))
+    m = _META_CHARSET.search(data[:4096])
+    if m:
+        candidates.append(_norm_encoding(m.group(1).decode("ascii", "ignore")))
+    for enc in candidates:
+        try:
+            return data.decode(enc), enc
+        except (LookupError, UnicodeDecodeError):
+            continue
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+    best = from_bytes(data).best()
+    if best is not None:
+        enc = _norm_encoding(best.encoding)
+        return data.decode(enc, "replace"), enc
+    return data.decode("utf-8", "replace"), "utf-8"
+
+
+def _cell_text(el) -> str:
+    return "".join(t for t in el.itertext()).replace("\xa0", " ").strip()
+
+
+def block_text(root) -> str:
+    """Text of ``root`` with a line break at every block element and a tab between cells."""
+    parts: list = []
+
+    def walk(el):
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag in _DROP:
+            if el.tail:
+                parts.append(el.tail)
+            return
+        if tag in _BLOCK:
+            parts.append("\n")
+        if tag in ("td", "th"):
+            parts.append("\t")
+        if el.text:
+            parts.append(el.text)
+        for child in el:
+            walk(child)
+        if tag in _BLOCK:
+            parts.append("\n")
+        if el.tail:
+            parts.append(el.tail)
+
+    walk(root)
+    text = "".join(parts).replace("\xa0", " ")
+    lines = [ln.strip(" \t\r") for ln in text.split("\n")]
+    return "\n".join(ln for ln in lines if ln)
+
+
+def read(data: bytes, medium: str = "html") -> Extract:
+    text, encoding = decode_bytes(data)
+    try:
+        doc = lxml.html.document_fromstring(text) if text.strip() else None
+    except (etree.ParserError, ValueError) as exc:
+        raise ParseError(f"unreadable HTML: {exc}") from exc
+    if doc is None:
+        raise ParseError("empty HTML document")
+    title = None
+    for sel in _TITLE_SELECTORS:
+        for el in doc.xpath(sel):
+            t = re.sub(r"\s+", "", _cell_text(el))
+            if 4 <= len(t) <= 120:
+                title = t
+                break
+        if title:
+            break
+    for bad in doc.xpath("//script|//style|//noscript"):
+        bad.drop_tree()
+    rows = []
+    tables = [t for t in doc.iter("table") if not t.xpath(".//table")]
+    for ti, table in enumerate(tables):
+        for ri, tr in enumerate(table.xpath(".//tr")):
+            cells = [Cell(_cell_text(td), {"table": ti, "row": ri, "col": ci})
+                     for ci, td in enumerate(tr.xpath("./td|./th"))]
+            if cells:
+                rows.append(cells)
+    body = doc.body if doc.body is not None else doc
+    notes = [] if encoding in ("utf-8", "utf-16") else [f"page decoded as {encoding}"]
+    return Extract(medium=medium, text=block_text(body), rows=rows, strict_cells=True, title=title, notes=notes)

@@ -1,0 +1,243 @@
+"""The mapping core: table rows of any medium → canonical fields of ``schema.yaml``.
+
+Rows are matched by label (``row_patterns`` in schema.yaml) and, where a label is lost or is only
+a group heading, by the form's fixed order. Values are read left to right. When a row prints more
+or fewer values than the form has cells, the row is *ambiguous*: every placement of the printed
+values is tried, and a placement is accepted only when the sum rules leave exactly one answer
+(``notes`` say so). Otherwise the row's fields stay null and a note says why: a number is never
+guessed.
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+from . import schema
+from .model import Cell
+from .normalize import label_key, read_number
+
+MAX_PLACEMENTS = 5000   # beyond this many candidate placements a row is left unresolved
+
+
+@dataclass
+class Token:
+    kind: str            # number | blank | text
+    value: object
+    cell: Cell
+
+
+@dataclass
+class Row:
+    label: str                      # joined text cells (normalised key)
+    leaf: str                       # the last text cell (normalised key): the most specific label
+    values: list                    # Tokens after the label (numbers and blanks)
+    index: int                      # position in the document's rows
+
+    @property
+    def numbers(self) -> list:
+        return [t for t in self.values if t.kind == "number"]
+
+
+@dataclass
+class Mapped:
+    fields: dict = field(default_factory=dict)      # key -> printed value or None
+    provenance: dict = field(default_factory=dict)  # key -> {"raw": str, "where": {...}}
+    notes: list = field(default_factory=list)
+    missing: set = field(default_factory=set)       # keys whose cell was absent
+    blank: set = field(default_factory=set)         # keys whose cell was printed blank
+    sections_found: set = field(default_factory=set)
+
+
+def tokenize(rows: list) -> list:
+    """Split each table row into label and value cells. A row is label cells then value cells;
+    a text cell after values starts a new logical row (two printed rows fused by extraction)."""
+    out = []
+    for i, cells in enumerate(rows):
+        toks = [Token(*read_number(c.text), c) for c in cells]
+        labels: list = []
+        values: list = []
+        for t in toks:
+            if t.kind == "text":
+                if values and any(v.kind == "number" for v in values):
+                    out.append(_row(labels, values, i))
+                    labels, values = [], []
+                labels.append(label_key(t.cell.text))
+                values = []          # blanks between label cells are spacing, not values
+            else:
+                values.append(t)
+        out.append(_row(labels, values, i))
+    return out
+
+
+def _row(labels: list, values: list, index: int) -> Row:
+    labels = [lab for lab in labels if lab]
+    return Row("".join(labels), labels[-1] if labels else "", values, index)
+
+
+def _match(patterns, *labels) -> str | None:
+    for lab in labels:
+        if not lab:
+            continue
+        for key, pat in patterns:
+            if pat.search(lab):
+                return key
+    return None
+
+
+def _fit(values: list, n: int, strict: bool):
+    """Fit a row's value cells to ``n`` form cells. Returns (tokens or None, candidates, note).
+    tokens: n Tokens placed for sure; otherwise candidates: the printed numbers, to be placed by
+    the sum rules."""
+    vals = list(values)
+    if len(vals) == n:
+        return vals, None, None
+    nums = [t for t in vals if t.kind == "number"]
+    if strict:
+        while len(vals) > n and vals[-1].kind == "blank":
+            vals.pop()
+        while len(vals) > n and vals[0].kind == "blank":
+            vals.pop(0)
+        if len(vals) == n:
+            return vals, None, None
+    if len(nums) == n:
+        return nums, None, None
+    return None, nums, f"prints {len(nums)} values for {n} cells"
+
+
+def _assign(m: Mapped, keys, tokens) -> None:
+    for key, tok in zip(keys, tokens):
+        m.fields[key] = tok.value if tok.kind == "number" else None
+        m.provenance[key] = {"raw": tok.cell.text, "where": tok.cell.where}
+        if tok.kind == "blank":
+            m.blank.add(key)
+
+
+def map_rows(rows: list, fmt: str, strict: bool) -> tuple[Mapped, list]:
+    """Map tokenised rows onto the fields of ``fmt``. Returns the mapping and the unresolved rows
+    ``[(keys, printed numbers, rule context)]`` for the repair step."""
+    m = Mapped(fields={k: None for k in schema.field_keys(fmt)})
+    m.missing = set(m.fields)
+    unresolved = []
+    s3_start, s3_end = _section3(rows, fmt, m, strict, unresolved)
+    _section2(rows[:s3_start] if s3_start is not None else rows, fmt, m, strict)
+    _section4(rows[s3_end + 1:] if s3_end is not None else rows, m, strict, unresolved)
+    m.missing -= {k for k in m.fields if k in m.provenance}
+    return m, unresolved
+
+
+def _section2(rows: list, fmt: str, m: Mapped, strict: bool) -> None:
+    spec = {r.row: r for r in schema.section2_rows(fmt)}
+    patterns = [(k, p) for k, p in schema.row_patterns("section2") if k in spec]
+    done = set()
+    for row in rows:
+        if not row.numbers and not (strict and row.values and row.label):
+            continue
+        rid = _match(patterns, row.leaf, row.label)
+        if rid is None or rid in done:
+            continue
+        done.add(rid)
+        m.sections_found.add("2")
+        r = spec[rid]
+        n = len(r.keys)
+        tokens, nums, _ = _fit(row.values, n, strict)
+        if tokens is None:
+            if len(nums) > n:
+                m.notes.append(f"{r.label} row prints {len(nums)} values for {n} cells: the first {n} are used")
+            tokens = nums[:n]
+        _assign(m, r.keys, tokens)
+        if len(tokens) < n:
+            m.notes.append(f"{r.label} row prints only {len(tokens)} of its {n} cells: "
+                           f"{', '.join(r.keys[len(tokens):])} missing")
+
+
+def _section3(rows: list, fmt: str, m: Mapped, strict: bool, unresolved: list):
+    order = schema.section3_rows(fmt)
+    cols = schema.section3_columns()
+    patterns = [(k, p) for k, p in schema.row_patterns("section3") if k in order]
+    parents = schema.section3_parent_pattern()
+    start = next((i for i, r in enumerate(rows) if r.values and _match(patterns, r.leaf, r.label) == "new"), None)
+    if start is None:
+        return None, None
+    m.sections_found.add("3")
+    assigned: dict = {}
+    nxt = 0
+    end = start
+    for row in rows[start:]:
+        if not row.values or (not row.numbers and not strict):
+            if _is_section4_header(row):
+                break
+            continue
+        key = _match(patterns, row.leaf)
+        if key is None and not (row.leaf and parents.search(row.leaf)):
+            key = _match(patterns, row.label)
+        if key is None or key in assigned:
+            # a lost label, or only a group heading: the form's order says which row this is
+            if nxt >= len(order) or order[nxt] in assigned:
+                continue
+            key = order[nxt]
+            if row.label:
+                m.notes.append(f"row labelled {row.label!r} read as {key} by the form's order")
+        assigned[key] = row
+        nxt = order.index(key) + 1
+        end = row.index
+        keys = [schema.req_key(key, c) for c in cols]
+        tokens, nums, why = _fit(row.values, len(cols), strict)
+        if tokens is not None:
+            _assign(m, keys, tokens)
+        else:
+            unresolved.append((keys, nums, f"table 三 row {key} {why}"))
+        if key == order[-1]:
+            break
+    # end = index within `rows` of the last section-3 row
+    end_pos = next(i for i, r in enumerate(rows) if r.index == end)
+    return start, end_pos
+
+
+def _is_section4_header(row: Row) -> bool:
+    return any(w in row.label for w in ("行政复议", "行政诉讼", "复议后起诉", "结果维持"))
+
+
+def _section4(rows: list, m: Mapped, strict: bool, unresolved: list) -> None:
+    keys = list(schema.section4_keys())
+    start = next((i for i, r in enumerate(rows) if _is_section4_header(r)), None)
+    if start is None:
+        return
+    body = rows[start:]
+    value_rows = [r for r in body if r.numbers]
+    if not value_rows and strict:
+        # nothing printed at all: an all-blank row still says every cell is blank
+        value_rows = [r for r in body if r.values and not r.label][:1]
+    collected: list = []
+    for row in value_rows:
+        collected.extend(row.values)
+        if len(collected) >= len(keys):
+            break
+    if not collected:
+        return
+    m.sections_found.add("4")
+    tokens, nums, why = _fit(collected, len(keys), strict)
+    if tokens is not None:
+        _assign(m, keys, tokens)
+    else:
+        unresolved.append((keys, nums, f"table 四 {why}"))
+
+
+# ----------------------------------------------------------------------------- repair
+def placements(nums: list, n: int):
+    """Every way to lay ``nums`` (in printed order) onto ``n`` cells: surplus values dropped or
+    missing cells left open (None). Yields lists of length n of Token-or-None."""
+    k = len(nums)
+    if k >= n:
+        for keep in itertools.combinations(range(k), n):
+            yield [nums[i] for i in keep]
+    else:
+        for pos in itertools.combinations(range(n), k):
+            slot = [None] * n
+            for p, t in zip(pos, nums):
+                slot[p] = t
+            yield slot
+
+
+def n_placements(k: int, n: int) -> int:
+    from math import comb
+    return comb(k, n) if k >= n else comb(n, k)

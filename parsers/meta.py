@@ -1,0 +1,97 @@
+"""What a document is: its title, year, publishing agency, and whether it is an annual report."""
+from __future__ import annotations
+
+import re
+
+from . import schema
+from .normalize import nfkc, squash
+
+_REPORT_WORDS = re.compile(r"(年度报告|年报|年度工作报告)")
+_DISCLOSURE = re.compile(r"(信息公开|政务公开)")
+# Titles of documents that are about reports but are not one.
+_NOT_REPORT = re.compile(r"(通知|指南|要点|方案|意见|办法|公告|通报|会议|培训|解读|目录|规定|制度|函$|的函|新闻|动态|工作计划)")
+_YEAR_IN_TITLE = re.compile(r"((?:19|20)\d\d)\s*年")
+_PERIOD = re.compile(r"统计(?:期限|时限|区间|时间|周期)[^。]{0,20}?((?:19|20)\d\d)\s*年\s*1\s*月\s*1\s*日")
+_AGENCY_END = re.compile(r"(人民政府|政府|办公室|办公厅|局|委员会|委|厅|部|署|镇|乡|街道|街道办事处|办事处|区|县|市|州|盟|旗|中心|院|所|会|处|办|队|站|公司|集团)$")
+_DATE_LINE = re.compile(r"^(?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
+
+
+def find_title(text: str, hint: str | None = None) -> str | None:
+    """The report's title: the medium's hint when it names a report, else the first lines of the
+    text that do (a title broken over lines is joined)."""
+    if hint:
+        h = re.split(r"[_|｜]|\s-\s", squash(hint))[0]
+        if _REPORT_WORDS.search(h):
+            return h
+    lines = [squash(ln) for ln in nfkc(text).split("\n")]
+    lines = [ln for ln in lines if ln][:25]
+    for i, ln in enumerate(lines):
+        if not _REPORT_WORDS.search(ln) or len(ln) > 80:
+            continue
+        title = ln
+        j = i - 1
+        # join a preceding line that is the agency name or the first half of the title
+        while j >= 0 and len(title) < 60 and len(lines[j]) <= 40 and (
+                _AGENCY_END.search(lines[j]) or re.search(r"(工作|信息公开|政务公开|年)$", lines[j])):
+            if re.search(r"[。；;：:，,]", lines[j]):
+                break
+            title = lines[j] + title
+            j -= 1
+        if re.search(r"(工作|信息公开|政务公开|年)$", title) and i + 1 < len(lines) and len(lines[i + 1]) <= 10:
+            title += lines[i + 1]
+        return title
+    if hint:
+        return re.split(r"[_|｜]|\s-\s", squash(hint))[0] or None
+    return None
+
+
+def find_year(title: str | None, text: str) -> int | None:
+    """The year reported on: from the title, else the statistics period, else 'YYYY年度'."""
+    if title:
+        m = _YEAR_IN_TITLE.search(title)
+        if m:
+            return int(m.group(1))
+    t = squash(text[:20000])
+    m = _PERIOD.search(t)
+    if m:
+        return int(m.group(1))
+    m = re.search(r"((?:19|20)\d\d)年度", t)
+    if m:
+        return int(m.group(1))
+    return None
+
+
+def find_agency(title: str | None, text: str) -> str | None:
+    """The publishing body: the title before its year, else the signature above the closing date."""
+    if title:
+        m = re.match(r"^(.*?)(?:关于)?(?:(?:19|20)\d\d)\s*年", title)
+        if m:
+            name = re.sub(r"[《“\"（(]+$", "", m.group(1)).strip()
+            if len(name) >= 2:
+                return name
+    lines = [squash(ln) for ln in text.split("\n") if ln.strip()]
+    for i in range(len(lines) - 1, max(len(lines) - 8, 0) - 1, -1):
+        if _DATE_LINE.match(lines[i]) and i > 0 and _AGENCY_END.search(lines[i - 1]) and len(lines[i - 1]) <= 40:
+            return lines[i - 1]
+    return None
+
+
+def detect_format(text: str, year: int | None) -> str | None:
+    """'2021' or '2019' from the tables' column headers, falling back to the year."""
+    t = squash(text).replace("/", "")
+    scores = {fmt: len(set(p.findall(t))) for fmt, p in schema.format_markers().items()}
+    best = max(scores, key=scores.get)
+    if scores[best] and list(scores.values()).count(scores[best]) == 1:
+        return best
+    if year is None:
+        return None
+    return "2021" if year >= 2021 else "2019" if year >= 2019 else "legacy"
+
+
+def looks_like_report(title: str | None, text: str) -> bool:
+    """A title (or opening lines) naming an information-disclosure annual report, and not a
+    notice, guide or plan about one."""
+    head = title or "".join(squash(ln) for ln in text.split("\n")[:8])
+    if not (_REPORT_WORDS.search(head) and _DISCLOSURE.search(head + squash(text[:3000]))):
+        return False
+    return not _NOT_REPORT.search(head)

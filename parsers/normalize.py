@@ -1,0 +1,58 @@
+"""Label normalisation and number reading: the small text rules every medium shares."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+# Ordinals that open a printed label: 一、 （三） (3) 1. 1、 ①
+_ORDINAL = re.compile(
+    r"^(?:[（(]?[一二三四五六七八九十]+[)）]?[、.．]?|[（(]\d{1,2}[)）]|\d{1,2}[.．、](?!\d)|[①-⑳])")
+_PUNCT = re.compile(r"[\s\u3000·•,，、。.．:：;；“”\"'‘’「」『』《》<>（）()\[\]【】/\\_\-—–~～]+")
+
+# Printed marks that mean "no number here" (schema.yaml: blank, "/", "—", "-", "无").
+BLANK_MARKS = {"", "/", "／", "\\", "—", "——", "-", "--", "–", "－", "无", "空", "×", "*", "—/—"}
+
+_NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+
+
+def nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text or "")
+
+
+def squash(text: str) -> str:
+    """NFKC and no whitespace at all (CJK labels wrap anywhere: 自\\n然\\n人 → 自然人)."""
+    return re.sub(r"\s+", "", nfkc(text))
+
+
+def label_key(text: str) -> str:
+    """A label reduced to what identifies it: NFKC, no whitespace, quotes, punctuation or
+    leading ordinals. ``（三）不予公开`` → ``不予公开``; ``1.属于国家秘密`` → ``属于国家秘密``."""
+    s = squash(text)
+    prev = None
+    while s != prev:          # "三、（一）予以公开" carries two ordinals
+        prev = s
+        s = _ORDINAL.sub("", s, count=1)
+    return _PUNCT.sub("", s)
+
+
+def read_number(text: str) -> tuple[str, float | int | None]:
+    """Read a printed cell. Returns ``(kind, value)`` with kind one of ``number``, ``blank``
+    (a blank or a blank mark such as "/" or "—") or ``text`` (not a number at all).
+    Handles full-width digits, thousands separators (16,520), units (件, 万元) and spaces."""
+    s = squash(text)
+    if s in BLANK_MARKS:
+        return "blank", None
+    s = re.sub(r"(?<=\d)[,，](?=\d{3}(?:\D|$))", "", s)   # 16,520 → 16520
+    s = re.sub(r"(件|条|个|项|次|万元|元|人次|人)$", "", s)
+    s = s.replace("−", "-")
+    if _NUMBER.match(s):
+        return "number", (float(s) if "." in s else int(s))
+    return "text", None
+
+
+def to_decimal(value) -> Decimal | None:
+    try:
+        return None if value is None else Decimal(str(value))
+    except InvalidOperation:
+        return None
