@@ -1,21 +1,58 @@
 """Parse untrusted documents under a time and memory bound.
 
-``parse_document(data)`` runs ``parsers.parse`` in a child process with an address-space limit
-and a wall-clock timeout, so that a hostile or enormous file costs one failure row, never a run.
+``parse_document(data)`` runs ``parsers.parse`` in a forked child with an address-space limit
+and a wall-clock timeout, so that a hostile, broken or enormous file costs one ``failures`` row,
+never a crawl run. The child sends back the report dict or a one-line reason.
 """
 from __future__ import annotations
+
+import multiprocessing as mp
+import resource
 
 from parsers import parse as _parse
 from parsers.model import ParseError
 
 DEFAULT_TIMEOUT = 120      # seconds per document (a scan may need OCR)
-DEFAULT_MEMORY_MB = 2048   # address space of the child
+DEFAULT_MEMORY_MB = 4096   # address space of the child (LibreOffice and tesseract run beneath it)
+
+
+def _child(conn, data, filename, memory_mb):
+    try:
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        conn.send(("ok", _parse(data, filename=filename)))
+    except MemoryError:
+        conn.send(("error", f"out of memory (limit {memory_mb} MB)"))
+    except ParseError as exc:
+        conn.send(("error", str(exc)))
+    except Exception as exc:  # a parser bug is a failure of this document only
+        conn.send(("error", f"parser error {type(exc).__name__}: {exc}"))
+    finally:
+        conn.close()
 
 
 def parse_document(data: bytes, *, filename: str | None = None, timeout: float = DEFAULT_TIMEOUT,
                    memory_mb: int = DEFAULT_MEMORY_MB) -> dict:
-    """Parse ``data``; raises ParseError with a one-line reason when it cannot be read."""
-    return _parse(data, filename=filename)
+    """Parse ``data`` in a bounded child; raises ParseError with a one-line reason on failure."""
+    ctx = mp.get_context("fork")
+    recv, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(send, data, filename, memory_mb), daemon=True)
+    proc.start()
+    send.close()
+    try:
+        if not recv.poll(timeout):
+            raise ParseError(f"gave up after {timeout:.0f} s")
+        status, payload = recv.recv()
+    except EOFError:
+        raise ParseError(f"parser died (exit code {proc.exitcode})") from None
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join(5)
+        recv.close()
+    if status != "ok":
+        raise ParseError(payload)
+    return payload
 
 
 __all__ = ["parse_document", "ParseError"]

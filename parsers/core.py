@@ -97,10 +97,10 @@ def build_report(ex: Extract) -> dict:
               "text": ex.text}
     if fmt in schema.TABLE_FORMATS:
         m, unresolved = map_rows(rows, fmt, ex.strict_cells)
-        if "3" not in m.sections_found and not meta.looks_like_report(title, ex.text):
-            return report          # no table 三 and no report title: not an annual report
-        if "3" not in m.sections_found and year is not None and meta.looks_like_report(title, ex.text):
-            notes.append("no table 三 found in the document")
+        if "3" not in m.sections_found:
+            if not (meta.looks_like_report(title, ex.text) and meta.has_report_sections(ex.text)):
+                return report      # no table 三, no report title and headings: not an annual report
+            notes.append("no table 三 found in the document (an image, or a layout not recognised)")
         notes.extend(m.notes)
         inferred: dict = {}
         checks.repair(m.fields, fmt, unresolved, m.provenance, notes, inferred,

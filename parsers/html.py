@@ -20,7 +20,24 @@ _GB = {"gb2312", "gbk", "gb18030", "x-gbk", "gb_2312-80", "cp936", "hz-gb-2312",
 _BLOCK = {"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section",
           "article", "title", "dd", "dt", "ul", "ol", "blockquote", "pre", "center"}
 _DROP = ("script", "style", "noscript", "template", "head")
-_TITLE_SELECTORS = ("//h1", "//*[contains(@class,'title') or contains(@id,'title')]", "//h2", "//title")
+_TITLE_SELECTORS = ("//meta[@name='ArticleTitle']/@content", "//h1", "//*[contains(@class,'title') or contains(@id,'title')]",
+                    "//h2", "//h3", "//title", "//meta[@name='description']/@content")
+_REPORTISH = re.compile(r"(年度报告|年报)")
+
+
+def _title_hint(doc) -> str | None:
+    """The article's title: the first candidate (ArticleTitle meta, h1, .title, h2, <title>) that
+    names a report; portals put their own name in <h1> and the site name after '_' in <title>."""
+    first = None
+    for sel in _TITLE_SELECTORS:
+        for el in doc.xpath(sel):
+            t = re.sub(r"\s+", "", el if isinstance(el, str) else _cell_text(el))
+            if not 4 <= len(t) <= 150:
+                continue
+            if _REPORTISH.search(t):
+                return t
+            first = first or t
+    return first
 
 
 def _norm_encoding(name: str) -> str:
@@ -102,15 +119,7 @@ def read(data: bytes, medium: str = "html") -> Extract:
         raise ParseError(f"unreadable HTML: {exc}") from exc
     if doc is None:
         raise ParseError("empty HTML document")
-    title = None
-    for sel in _TITLE_SELECTORS:
-        for el in doc.xpath(sel):
-            t = re.sub(r"\s+", "", _cell_text(el))
-            if 4 <= len(t) <= 120:
-                title = t
-                break
-        if title:
-            break
+    title = _title_hint(doc)
     for bad in doc.xpath("//script|//style|//noscript"):
         bad.drop_tree()
     rows = []

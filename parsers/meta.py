@@ -24,14 +24,20 @@ def find_title(text: str, hint: str | None = None) -> str | None:
         if _REPORT_WORDS.search(h):
             return h
     lines = [squash(ln) for ln in nfkc(text).split("\n")]
-    lines = [ln for ln in lines if ln][:25]
-    for i, ln in enumerate(lines):
-        if not _REPORT_WORDS.search(ln) or len(ln) > 80:
-            continue
+    lines = [ln for ln in lines if ln][:200]
+    # a title line names a report; one with a year beats a menu entry such as 政府信息公开年报
+    with_year = [i for i, ln in enumerate(lines) if _REPORT_WORDS.search(ln) and len(ln) <= 80
+                 and _YEAR_IN_TITLE.search(ln) and not re.search(r"[。；]", ln)]
+    plain = [i for i, ln in enumerate(lines[:25]) if _REPORT_WORDS.search(ln) and len(ln) <= 80]
+    for i in (with_year or plain)[:1]:
+        ln = lines[i]
         title = ln
         j = i - 1
         # join a preceding line that is the agency name or the first half of the title
-        while j >= 0 and len(title) < 60 and len(lines[j]) <= 40 and (
+        # only a title that opens with its year or with 年度报告 lacks its agency on this line
+        joinable = (re.match(r"^((?:19|20)\d\d|年度报告|年报|政府信息公开|政务公开|信息公开|工作)", title)
+                    or not _YEAR_IN_TITLE.search(title))
+        while joinable and j >= 0 and len(title) < 60 and len(lines[j]) <= 40 and (
                 _AGENCY_END.search(lines[j]) or re.search(r"(工作|信息公开|政务公开|年)$", lines[j])):
             if re.search(r"[。；;：:，,]", lines[j]):
                 break
@@ -86,6 +92,16 @@ def detect_format(text: str, year: int | None) -> str | None:
     if year is None:
         return None
     return "2021" if year >= 2021 else "2019" if year >= 2019 else "legacy"
+
+
+_SECTION_HEADINGS = ("主动公开政府信息情况", "收到和处理政府信息公开申请", "行政复议", "存在的主要问题",
+                     "依申请公开", "其他需要报告的事项")
+
+
+def has_report_sections(text: str) -> bool:
+    """At least two of the report's statutory section headings appear in the text."""
+    t = squash(text)
+    return sum(1 for h in _SECTION_HEADINGS if h in t) >= 2
 
 
 def looks_like_report(title: str | None, text: str) -> bool:
