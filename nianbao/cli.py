@@ -37,40 +37,53 @@ def _alarm(signum, frame):
 
 
 def cmd_parse(args) -> int:
-    """Parse each FILE; one JSON object per file (pretty for one file, JSON Lines for several)."""
-    from parsers import parse
-    from parsers.model import ParseError
+    """Parse each FILE; one JSON object per file (pretty for one file, JSON Lines for several).
+    Word-format files are converted in batches; each document has a time limit."""
+    from parsers import parse_many
 
-    failed = 0
     many = len(args.files) > 1
-    signal.signal(signal.SIGALRM, _alarm)
-    for path in args.files:
+    items, errors = [], {}
+    for n, path in enumerate(args.files):
         try:
-            data = Path(path).read_bytes()
-            signal.alarm(args.timeout)
-            try:
-                report = parse(data, filename=path)
-            finally:
-                signal.alarm(0)
+            items.append((Path(path).read_bytes(), path))
+        except OSError as exc:
+            items.append((b"", path))
+            errors[n] = f"{path}: cannot read file: {exc.strerror or exc}"
+    failed = 0
+    signal.signal(signal.SIGALRM, _alarm)
+    start = 0
+    while start < len(items):
+        gen = parse_many(items[start:])
+        try:
+            for n in range(start, len(items)):
+                signal.alarm(args.timeout)
+                try:
+                    res = next(gen)
+                finally:
+                    signal.alarm(0)
+                start = n + 1
+                path = items[n][1]
+                if n in errors:
+                    res = Exception(errors[n].split(": ", 1)[1])
+                if isinstance(res, Exception):
+                    failed += 1
+                    _print_error(path, f"{path}: {res}", many)
+                    continue
+                out = _public(res, args.text)
+                print(json.dumps({"file": path, **out} if many else out, ensure_ascii=False,
+                                 indent=None if many else 1), flush=True)
         except _Timeout:
+            path = items[start][1]
             failed += 1
-            err = f"{path}: gave up after {args.timeout} s"
-        except (OSError, ParseError) as exc:
-            failed += 1
-            err = f"{path}: {exc}"
-        except Exception as exc:  # a parser bug must not stop a batch
-            failed += 1
-            err = f"{path}: parser error {type(exc).__name__}: {exc}"
-        else:
-            out = _public(report, args.text)
-            if many:
-                out = {"file": path, **out}
-            print(json.dumps(out, ensure_ascii=False, indent=None if many else 1), flush=True)
-            continue
-        print(err, file=sys.stderr, flush=True)
-        if many:
-            print(json.dumps({"file": path, "error": err}, ensure_ascii=False), flush=True)
+            _print_error(path, f"{path}: gave up after {args.timeout} s", many)
+            start += 1
     return 1 if failed else 0
+
+
+def _print_error(path: str, err: str, many: bool) -> None:
+    print(err, file=sys.stderr, flush=True)
+    if many:
+        print(json.dumps({"file": path, "error": err}, ensure_ascii=False), flush=True)
 
 
 def cmd_crawl(args) -> int:

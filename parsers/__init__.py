@@ -15,4 +15,10 @@ def parse(data: bytes, filename: str | None = None) -> dict:
     return parse_bytes(data, filename=filename)
 
 
-__all__ = ["parse", "ParseError"]
+def parse_many(items, batch: int = 40):
+    """Parse ``[(bytes, filename), …]`` in order; yields a report dict or an exception for each."""
+    from .core import parse_many as _many
+    return _many(items, batch=batch)
+
+
+__all__ = ["parse", "parse_many", "ParseError"]

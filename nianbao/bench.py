@@ -1,0 +1,142 @@
+"""``make bench``: the figures the issues set targets for, measured, never asserted.
+
+    python -m nianbao.bench                 # everything (parse, crawl, database at 1,000,000 reports)
+    python -m nianbao.bench --only parse    # one part; --db-reports N for a smaller database
+
+Parsing runs pinned to one core over a generated corpus (cached under ``data/bench/``) of 200 HTML,
+100 PDF, 50 DOCX, 20 DOC/WPS and 10 scanned reports; each document's fields are compared with the
+report it was rendered from, so speed is never reported without accuracy.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+CORPUS = {"html": 200, "pdf": 100, "docx": 50, "doc": 20, "scan": 10}
+TARGETS = {"html": "≥ 100 reports/s", "docx": "≥ 30/s", "pdf": "≥ 5/s (text PDF)", "doc": "≥ 2/s",
+           "scan": "≤ 20 s per report"}
+
+
+def _corpus(root: Path) -> Path:
+    from nianbao.demo.documents import build_corpus
+    d = root / ("corpus-" + "-".join(f"{k}{v}" for k, v in CORPUS.items()))
+    if not (d / ".complete").exists():
+        print(f"building the bench corpus in {d} (once)…", flush=True)
+        build_corpus(str(d), **CORPUS)
+        (d / ".complete").write_text("ok")
+    return d
+
+
+def _pin_one_core() -> None:
+    try:
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+    except (AttributeError, OSError):
+        pass
+
+
+def _score(expected: dict, got: dict) -> tuple[int, int]:
+    exp = expected["fields"]
+    return sum(1 for k, v in exp.items() if got.get("fields", {}).get(k) == v), len(exp)
+
+
+def bench_parse(root: Path) -> dict:
+    from parsers import parse_many
+
+    corpus = _corpus(root)
+    _pin_one_core()
+    groups: dict = {}
+    for exp_path in sorted(corpus.glob("*.expected.json")):
+        exp = json.loads(exp_path.read_text("utf-8"))
+        groups.setdefault(exp_path.name.split("-")[0], []).append((corpus / exp["rendered"]["file"], exp))
+    results = {}
+    print(f"\nparsing, one core ({os.cpu_count()} on this machine)")
+    print(f"{'medium':8} {'docs':>5} {'docs/s':>8} {'per doc min/median/max (s)':>30} {'fields right':>14}  target")
+    for group, items in groups.items():
+        datas = [(p.read_bytes(), str(p)) for p, _ in items]
+        times: list = []
+        right = total = failed = 0
+        t0 = time.perf_counter()
+        last = t0
+        for (path, exp), res in zip(items, parse_many(datas)):
+            now = time.perf_counter()
+            times.append(now - last)
+            last = now
+            if isinstance(res, Exception):
+                failed += 1
+                total += len(exp["fields"])
+                continue
+            r, t = _score(exp, res)
+            right += r
+            total += t
+        wall = time.perf_counter() - t0
+        rate = len(items) / wall if wall else float("inf")
+        results[group] = {"docs": len(items), "docs_per_s": rate, "min": min(times), "median": statistics.median(times),
+                          "max": max(times), "fields_right": right / total if total else None, "failed": failed}
+        print(f"{group:8} {len(items):5d} {rate:8.1f} {min(times):9.3f} / {statistics.median(times):.3f} / {max(times):.3f}"
+              f" {100 * right / max(total, 1):12.2f}%  {TARGETS.get(group, '')}"
+              + (f"  ({failed} unreadable)" if failed else ""), flush=True)
+    self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(f"peak memory: parser process {self_kb / 1024:.0f} MB, largest child (LibreOffice/tesseract) {child_kb / 1024:.0f} MB")
+    results["peak_rss_mb"] = {"self": self_kb / 1024, "children": child_kb / 1024}
+    return results
+
+
+def bench_crawl(root: Path) -> dict | None:
+    try:
+        from crawler.bench import main as crawl_bench
+    except ImportError as exc:
+        print(f"\ncrawl bench not available: {exc}")
+        return None
+    print("\ncrawling the simulator")
+    return crawl_bench([])
+
+
+def bench_db(root: Path, reports: int) -> dict | None:
+    try:
+        from nianbao.benchdb import main as db_bench
+    except ImportError as exc:
+        print(f"\ndatabase bench not available: {exc}")
+        return None
+    print(f"\ndatabase at {reports:,} reports")
+    return db_bench(["--reports", str(reports), "--dir", str(root)])
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--only", default="parse,crawl,db", help="comma-separated parts: parse, crawl, db")
+    ap.add_argument("--db-reports", type=int, default=1_000_000)
+    ap.add_argument("--dir", default="data/bench")
+    args = ap.parse_args(argv)
+    root = Path(args.dir)
+    root.mkdir(parents=True, exist_ok=True)
+    parts = set(args.only.split(","))
+    t0 = time.time()
+    out = {}
+    # the database and crawl benches run in their own processes: parse pins this one to one core
+    if "db" in parts:
+        out["db"] = _sub("db", root, args.db_reports)
+    if "crawl" in parts:
+        out["crawl"] = _sub("crawl", root, 0)
+    if "parse" in parts:
+        out["parse"] = bench_parse(root)
+    print(f"\nbench finished in {time.time() - t0:.0f} s")
+    return 0
+
+
+def _sub(part: str, root: Path, reports: int):
+    import subprocess
+    code = (f"from pathlib import Path; from nianbao.bench import bench_{part} as f; "
+            + (f"f(Path({str(root)!r}), {reports})" if part == "db" else f"f(Path({str(root)!r}))"))
+    subprocess.run([sys.executable, "-c", code])
+    return None
+
+
+if __name__ == "__main__":
+    sys.exit(main())
