@@ -35,6 +35,7 @@ import subprocess
 import tempfile
 import time
 
+from .docx import join_lines
 from .model import Cell, Extract, ParseError
 
 LANG = "chi_sim"
@@ -42,13 +43,13 @@ DPI = 200
 _ENV = dict(os.environ, OMP_THREAD_LIMIT="1")
 _CONF = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "|": "1",
                        "i": "1", "!": "1", "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2",
-                       "g": "9", "G": "6", "，": ",", "。": ".", "o": "0"})
+                       "g": "9", "G": "6", "，": ",", "。": ".", "工": "1", "丨": "1"})
 _NUMERIC = re.compile(r"\d+(?:[.,]\d+)*%?")
 _JUNK = re.compile(r"^[|丨\[\]{}_—\-=~'\"`]+$")
 
 
 def fix_numeric(text: str) -> str:
-    t = text.strip().replace(" ", "")
+    t = text.strip().replace(" ", "").strip("“”\"'‘’`、:：;；")
     if not t:
         return text
     fixed = t.translate(_CONF)
@@ -206,7 +207,11 @@ def _page_rows(words, vmask, page_no):
             t = fix_numeric(_join(cw))
             row.append(Cell(t, {"page": page_no, "row": ri, "col": ci, "x": cw[0]["x0"],
                                 "conf": round(min(w["conf"] for w in cw), 1)}))
-        rows.append(row)
+        # a table row lies between ruled vertical lines or carries >= 2 numbers; other lines
+        # (prose split on wide justification gaps) only go to the text
+        inside = len(vx) >= 2 and vx[0] <= ws[0]["x0"] + 2 and ws[-1]["x1"] - 2 <= vx[-1]
+        numeric = sum(1 for c in row if _NUMERIC.fullmatch(c.text))
+        rows.append((row, inside or numeric >= 2))
     return rows
 
 
@@ -221,10 +226,13 @@ def _ocr_image(im, page_no, tmpdir, deadline):
 def _extract(pages_rows, notes) -> Extract:
     rows, lines = [], []
     for prow in pages_rows:
-        for r in prow:
-            lines.append("\t".join(c.text for c in r))
-            if len(r) > 1:
-                rows.append(r)
+        for r, is_table in prow:
+            if is_table:
+                lines.append("\t".join(c.text for c in r))
+                if len(r) > 1:
+                    rows.append(r)
+            else:
+                lines.append(join_lines(c.text for c in r))
     return Extract(medium="ocr", text="\n".join(lines), rows=rows, strict_cells=False,
                    title=None, notes=notes)
 
@@ -277,7 +285,29 @@ def _pdftoppm(data_path, outprefix, dpi, first=None, last=None, timeout=10.0):
         raise ParseError("pdftoppm (poppler-utils) is not installed")
     except subprocess.TimeoutExpired:
         raise TimeoutError
-    return r.returncode
+    return r.returncode, r.stderr.decode("utf-8", "replace")
+
+
+def _pdfium_pages(data: bytes, dpi: int, first: int, last: int) -> list:
+    """Fallback renderer: pdfium substitutes a system CJK font for non-embedded CID fonts
+    (reportlab STSong-Light), which poppler without poppler-data cannot draw."""
+    try:
+        import pypdfium2 as pdfium
+    except ImportError:
+        return []
+    try:
+        doc = pdfium.PdfDocument(data)
+    except Exception:
+        return []
+    try:
+        out = []
+        for i in range(first - 1, min(last, len(doc))):
+            page = doc[i]
+            out.append(page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L"))
+            page.close()
+        return out
+    finally:
+        doc.close()
 
 
 def read_pdf(data: bytes, max_pages: int = 12, budget: float = 18.0) -> Extract:
@@ -291,18 +321,27 @@ def read_pdf(data: bytes, max_pages: int = 12, budget: float = 18.0) -> Extract:
         with open(src, "wb") as fh:
             fh.write(data)
         # 1) low-res preview of (at most 60) pages to pick table pages
+        err = ""
         try:
-            _pdftoppm(src, os.path.join(td, "lo"), 30, 1, 60, timeout=min(8.0, budget / 3))
+            _, err = _pdftoppm(src, os.path.join(td, "lo"), 30, 1, 60,
+                               timeout=min(8.0, budget / 3))
         except TimeoutError:
             pass
         previews = sorted(f for f in os.listdir(td) if f.startswith("lo"))
-        if not previews:
+        pdfium = not previews or "Missing language pack" in err or "Unknown font" in err
+        if pdfium:
+            prev_imgs = _pdfium_pages(data, 30, 1, 60)
+            if prev_imgs:
+                notes.append("ocr: rendered with pdfium (poppler cannot draw the fonts)")
+        else:
+            prev_imgs = []
+            for f in previews:
+                with Image.open(os.path.join(td, f)) as im:
+                    prev_imgs.append(im.convert("L"))
+        if not prev_imgs:
             raise ParseError("PDF could not be rasterised (broken or encrypted)")
-        npages = len(previews)
-        scores = {}
-        for i, f in enumerate(previews, 1):
-            with Image.open(os.path.join(td, f)) as im:
-                scores[i] = _table_score(im)
+        npages = len(prev_imgs)
+        scores = {i: _table_score(im) for i, im in enumerate(prev_imgs, 1)}
         table_pages = [p for p, s in scores.items() if s > 0.002]
         if table_pages:
             order = [1] + [p for p in table_pages if p != 1]
@@ -322,14 +361,19 @@ def read_pdf(data: bytes, max_pages: int = 12, budget: float = 18.0) -> Extract:
                 break
             prefix = os.path.join(td, f"hi{p}")
             try:
-                _pdftoppm(src, prefix, DPI, p, p, timeout=min(remaining, 10.0))
-                imgs = [f for f in os.listdir(td) if f.startswith(f"hi{p}-")]
-                if not imgs:
+                if pdfium:
+                    ims = _pdfium_pages(data, DPI, p, p)
+                else:
+                    _pdftoppm(src, prefix, DPI, p, p, timeout=min(remaining, 10.0))
+                    ims = []
+                    for f in os.listdir(td):
+                        if f.startswith(f"hi{p}-"):
+                            with Image.open(os.path.join(td, f)) as im:
+                                ims.append(im.convert("L"))
+                if not ims:
                     notes.append(f"ocr: page {p} could not be rasterised")
                     continue
-                with Image.open(os.path.join(td, imgs[0])) as im:
-                    im.load()
-                    done[p] = _ocr_image(im, p, td, deadline)
+                done[p] = _ocr_image(ims[0], p, td, deadline)
             except TimeoutError:
                 notes.append(f"ocr: time budget exhausted at page {p}")
                 break

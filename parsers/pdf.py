@@ -84,7 +84,7 @@ def _judge(texts: list[str], image_pages: int, npages: int) -> str | None:
     allt = "".join(texts)
     cid, pua, rad, cjk = _garble_stats(allt)
     visible = len(re.sub(r"\s|\(cid:\d+\)", "", allt))
-    if cid >= 20 and cid > 0.2 * (cjk + 1):
+    if cid >= 10 and cid > 0.2 * (cjk + 1):
         return f"text layer has {cid} (cid:N) glyphs without Unicode mapping"
     if pua >= 20 and pua > 0.1 * (visible + 1):
         return f"text layer has {pua} Private-Use-Area characters"

@@ -1,0 +1,1 @@
+"""Demo data for nianbao: synthetic annual reports rendered as the media real portals publish."""
