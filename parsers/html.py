@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 
-import lxml.html
 from lxml import etree
 
 from .model import Cell, Extract, ParseError
@@ -19,7 +18,7 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+
 _GB = {"gb2312", "gbk", "gb18030", "x-gbk", "gb_2312-80", "cp936", "hz-gb-2312", "euc-cn"}
 _BLOCK = {"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section",
           "article", "title", "dd", "dt", "ul", "ol", "blockquote", "pre", "center"}
-_DROP = ("script", "style", "noscript", "template", "head")
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True)
 _TITLE_SELECTORS = ("//meta[@name='ArticleTitle']/@content", "//h1", "//*[contains(@class,'title') or contains(@id,'title')]",
                     "//h2", "//h3", "//title", "//meta[@name='description']/@content")
 _REPORTISH = re.compile(r"(年度报告|年报)")
@@ -83,45 +82,28 @@ def _cell_text(el) -> str:
 
 
 def block_text(root) -> str:
-    """Text of ``root`` with a line break at every block element and a tab between cells."""
-    parts: list = []
-
-    def walk(el):
-        tag = el.tag if isinstance(el.tag, str) else ""
-        if tag in _DROP:
-            if el.tail:
-                parts.append(el.tail)
-            return
-        if tag in _BLOCK:
-            parts.append("\n")
-        if tag in ("td", "th"):
-            parts.append("\t")
-        if el.text:
-            parts.append(el.text)
-        for child in el:
-            walk(child)
-        if tag in _BLOCK:
-            parts.append("\n")
-        if el.tail:
-            parts.append(el.tail)
-
-    walk(root)
-    text = "".join(parts).replace("\xa0", " ")
+    """Text of ``root`` with a line break after every block element and a tab before each cell."""
+    for el in root.iter(*_BLOCK):
+        el.tail = "\n" + el.tail if el.tail else "\n"
+    for el in root.iter("td", "th"):
+        el.text = "\t" + el.text if el.text else "\t"
+    text = "".join(root.itertext()).replace("\xa0", " ")
     lines = [ln.strip(" \t\r") for ln in text.split("\n")]
     return "\n".join(ln for ln in lines if ln)
 
 
 def read(data: bytes, medium: str = "html") -> Extract:
     text, encoding = decode_bytes(data)
+    if not text.strip():
+        raise ParseError("empty HTML document")
     try:
-        doc = lxml.html.document_fromstring(text) if text.strip() else None
-    except (etree.ParserError, ValueError) as exc:
+        doc = etree.fromstring(text, _PARSER)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise ParseError(f"unreadable HTML: {exc}") from exc
     if doc is None:
         raise ParseError("empty HTML document")
     title = _title_hint(doc)
-    for bad in doc.xpath("//script|//style|//noscript"):
-        bad.drop_tree()
+    etree.strip_elements(doc, "script", "style", "noscript", "head", with_tail=False)
     rows = []
     tables = [t for t in doc.iter("table") if not t.xpath(".//table")]
     for ti, table in enumerate(tables):
@@ -130,6 +112,7 @@ def read(data: bytes, medium: str = "html") -> Extract:
                      for ci, td in enumerate(tr.xpath("./td|./th"))]
             if cells:
                 rows.append(cells)
-    body = doc.body if doc.body is not None else doc
+    body = doc.find("body")
+    body = body if body is not None else doc
     notes = [] if encoding in ("utf-8", "utf-16") else [f"page decoded as {encoding}"]
     return Extract(medium=medium, text=block_text(body), rows=rows, strict_cells=True, title=title, notes=notes)

@@ -40,6 +40,8 @@ def read_number(text: str) -> tuple[str, float | int | None]:
     """Read a printed cell. Returns ``(kind, value)`` with kind one of ``number``, ``blank``
     (a blank or a blank mark such as "/" or "—") or ``text`` (not a number at all).
     Handles full-width digits, thousands separators (16,520), units (件, 万元) and spaces."""
+    if text.isascii() and text.isdigit():
+        return "number", int(text)
     s = squash(text)
     if s in BLANK_MARKS:
         return "blank", None
