@@ -114,12 +114,37 @@ def build_report(ex: Extract) -> dict:
                          + (" …" if len(missing) > 12 else ""))
         report.update(format=fmt, fields=m.fields, inferred=inferred, provenance=m.provenance,
                       checks=checks.check(m.fields, fmt))
+        if ex.medium == "ocr":
+            report["checks"].append(_ocr_check(m, notes))
         return report
     if meta.looks_like_report(title, ex.text):
         report["format"] = "legacy" if fmt == "legacy" else None
         if fmt == "legacy":
             notes.append("a report on 2018 or earlier: no national table format, text kept, no fields")
     return report
+
+
+OCR_MIN_CONFIDENCE = 80
+
+
+def _ocr_check(m, notes: list) -> dict:
+    """A scan's numbers are read, not printed text: the report is verified only when every value
+    was read with confidence, every cell was found, and no row needed the form's order or the sum
+    rules to be placed (sum rules do not catch two swapped rows or a misread digit pair)."""
+    low = sorted(k for k, p in m.provenance.items()
+                 if m.fields.get(k) is not None and (p.get("where") or {}).get("conf") is not None
+                 and p["where"]["conf"] < OCR_MIN_CONFIDENCE)
+    lost = sorted(k for k, v in m.fields.items() if v is None and k not in m.blank)
+    placed = [n for n in notes if "form's order" in n or "placed by the sum rules" in n or "ambiguous" in n]
+    problems = []
+    if low:
+        problems.append(f"{len(low)} values read with low confidence ({', '.join(low[:6])}{' …' if len(low) > 6 else ''})")
+    if lost:
+        problems.append(f"{len(lost)} cells not read")
+    if placed:
+        problems.append(f"{len(placed)} rows placed by order or by the sum rules")
+    return {"rule": "ocr_reading", "ok": not problems,
+            "detail": "; ".join(problems) if problems else "every value read by OCR with confidence"}
 
 
 def parse_many(items, batch: int = 40):
