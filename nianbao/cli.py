@@ -112,7 +112,7 @@ def cmd_publish(args) -> int:
 
 def cmd_serve(args) -> int:
     from nianbao.serve import serve
-    return serve(args.db, port=args.port, archive=args.archive) or 0
+    return serve(args.db, port=args.port, archive_dir=args.archive) or 0
 
 
 def cmd_export(args) -> int:

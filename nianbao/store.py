@@ -190,11 +190,15 @@ class Store:
             self.db["checks"].insert_all(
                 ({"report_id": rid, "rule": c["rule"], "ok": int(bool(c["ok"])), "detail": c.get("detail")}
                  for c in checks))
+            if report.get("text"):
+                self.record_report_text(rid, report["text"])
         return rid
 
     def _delete_report(self, rid: int) -> None:
         self.db.execute("delete from report_values where report_id = ?", [rid])
         self.db.execute("delete from checks where report_id = ?", [rid])
+        if self.db["report_texts"].exists():
+            self.db.execute("delete from report_texts where report_id = ?", [rid])
         self.db.execute("delete from reports where id = ?", [rid])
 
     def _write_values(self, rid: int, report: dict) -> None:
@@ -234,3 +238,29 @@ class Store:
                                        pk="report_id", if_not_exists=True)
         self.db["report_texts"].upsert({"report_id": report_id, "text": text or "", "written_at": now()},
                                        pk="report_id")
+
+    # ----------------------------------------------------------------- crawler helpers (crawler/)
+    def has_report(self, sha256: str, url: str | None = None) -> bool:
+        """Is a report stored for this document version?"""
+        sql, args = "select 1 from reports where document_sha256 = ?", [sha256]
+        if url:
+            sql, args = sql + " and document_url = ?", args + [url]
+        return bool(list(self.db.query(sql + " limit 1", args)))
+
+    def mark_parsed(self, sha256: str, outcome: str) -> None:
+        """Remember that a version was parsed (report / not_a_report / parse_error), so that a
+        re-crawl (or a run after a crash) parses exactly the versions never parsed."""
+        self.db["parse_outcomes"].insert({"sha256": sha256, "outcome": outcome, "at": now()},
+                                         pk="sha256", replace=True)
+
+    def has_parse_outcome(self, sha256: str) -> bool:
+        if not self.db["parse_outcomes"].exists():
+            return False
+        return bool(list(self.db.query("select 1 from parse_outcomes where sha256 = ?", [sha256])))
+
+    def close_stale_runs(self) -> int:
+        """Mark runs left 'running' by a killed crawl as 'killed'; returns how many."""
+        rows = [r["id"] for r in self.db.query("select id from crawl_runs where status = 'running'")]
+        for rid in rows:
+            self.db["crawl_runs"].update(rid, {"status": "killed"})
+        return len(rows)

@@ -47,7 +47,7 @@ def run_demo(db: str = "data/nianbao.db", archive: str = "data/archive", port: i
             print(f"      the crawl exited with status {crawl.returncode}; serving what was stored", flush=True)
         print("[3/4] publishing (agencies, search index, metadata)…", flush=True)
         from nianbao.publish import publish
-        publish(db)
+        publish(db, archive_dir=archive)
         if not serve:
             return crawl.returncode
         print(f"[4/4] starting Datasette…", flush=True)
