@@ -170,6 +170,8 @@ def _section3(rows: list, fmt: str, m: Mapped, strict: bool, unresolved: list):
         key = _match(patterns, row.leaf)
         if key is None and not (row.leaf and parents.search(row.leaf)):
             key = _match(patterns, row.label)
+        if key is None and not row.label and len(row.numbers) < len(cols) // 2:
+            continue      # a stray number between rows (a page number), not a table row
         if key is None or key in assigned:
             # a lost label, or only a group heading: the form's order says which row this is
             if nxt >= len(order) or order[nxt] in assigned:

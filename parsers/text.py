@@ -12,6 +12,7 @@ import re
 from .model import Cell, Extract
 
 _CELL_LINE = re.compile(r"^ *\t")
+_NUMERIC = re.compile(r"^\s*[-+]?[\d０-９,，.]+\s*$")
 
 
 def decode(data: bytes) -> str:
@@ -42,7 +43,7 @@ def _cell_per_line(lines: list) -> list:
             row.append(Cell(ln.split("\t", 1)[1].strip(), {"line": n, "col": len(row)}))
         elif ln.strip() == "":
             row = None
-        elif row:
+        elif row and not _NUMERIC.match(ln) and not _NUMERIC.match(row[-1].text):
             row[-1].text += ln.strip()          # a wrapped label: 自 / 然 / 人
         else:
             rows.append([Cell(ln.strip(), {"line": n, "col": 0})])
