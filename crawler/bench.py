@@ -1,0 +1,90 @@
+"""Crawl benchmark against the portal simulator (``make bench``):
+
+- throughput: a full crawl of every demo portal with throttling off — requests served per second
+  (pages, documents, attachments) and documents archived per second;
+- cost of an unchanged nightly re-crawl: requests per portal, and how many returned a full body.
+
+    python -m crawler.bench [--json]
+
+Each crawl runs as a subprocess (``python -m crawler.run``): the Twisted reactor cannot restart.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _crawl(sources, db, archive, log):
+    t = time.time()
+    p = subprocess.run([sys.executable, "-m", "crawler.run", "--sources", str(sources), "--db", str(db),
+                        "--archive", str(archive), "--no-throttle", "--log-file", str(log)],
+                       cwd=ROOT, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return time.time() - t, p
+
+
+def bench() -> dict:
+    from nianbao.demo.portals import start
+    h = start(0)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp = Path(tmp)
+            sources = tmp / "sources.yaml"
+            sources.write_text(yaml.safe_dump(h.sources(platform=None), allow_unicode=True), encoding="utf-8")
+            db, archive = tmp / "bench.db", tmp / "archive"
+            h.reset()
+            wall1, p1 = _crawl(sources, db, archive, tmp / "1.log")
+            served1 = {k: sum(h.requests(k).values()) for k in h.portals}
+            con = sqlite3.connect(db)
+            run1 = dict(zip([c[0] for c in con.execute("select * from crawl_runs").description],
+                            con.execute("select * from crawl_runs order by id desc").fetchone()))
+            h.reset()
+            wall2, p2 = _crawl(sources, db, archive, tmp / "2.log")
+            served2 = {k: sum(h.requests(k).values()) for k in h.portals}
+            full2 = {k: sum(n for s, n in h.statuses(k).items() if s.endswith(" 200")) for k in h.portals}
+            not304 = {k: sum(n for s, n in h.statuses(k).items() if s.endswith(" 304")) for k in h.portals}
+            con.close()
+    finally:
+        h.stop()
+    total1 = sum(served1.values())
+    return {
+        "full_crawl": {"wall_s": round(wall1, 2), "requests": total1,
+                       "requests_per_s": round(total1 / wall1, 1), "documents": run1["documents"],
+                       "reports": run1["reports"], "documents_per_s": round(run1["documents"] / wall1, 2)},
+        "recrawl_unchanged": {"wall_s": round(wall2, 2), "requests_per_portal": served2,
+                              "full_bodies_per_portal": full2, "not_modified_per_portal": not304,
+                              "requests_total": sum(served2.values())},
+    }
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args(argv)
+    r = bench()
+    if args.json:
+        print(json.dumps(r, ensure_ascii=False, indent=2))
+        return 0
+    f, g = r["full_crawl"], r["recrawl_unchanged"]
+    print(f"crawl throughput (throttle off, {len(g['requests_per_portal'])} simulated portals, incl. process start-up):")
+    print(f"  {f['requests']} requests in {f['wall_s']} s = {f['requests_per_s']} requests/s; "
+          f"{f['documents']} documents archived, {f['reports']} reports parsed ({f['documents_per_s']} documents/s)")
+    print(f"unchanged nightly re-crawl: {g['requests_total']} requests in {g['wall_s']} s")
+    for k, n in g["requests_per_portal"].items():
+        print(f"  {k:8s} {n:3d} requests ({g['not_modified_per_portal'][k]} answered 304, "
+              f"{g['full_bodies_per_portal'][k]} full bodies: list pages, robots.txt, shells)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,149 @@
+"""Downloader middlewares: retries with backoff (honouring Retry-After), JS-redirect shells,
+and encoding repair (GBK pages with no or a wrong charset are decoded as gb18030)."""
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import logging
+import re
+import time
+
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.http import HtmlResponse, TextResponse
+from scrapy.utils.response import response_status_message
+
+from crawler.recognize import blocked_kind
+
+log = logging.getLogger(__name__)
+
+
+def retry_after_seconds(value: bytes | str | None) -> float | None:
+    """Parse a Retry-After header (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    if isinstance(value, bytes):
+        value = value.decode("latin-1", "replace")
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        return max(0.0, email.utils.parsedate_to_datetime(value).timestamp() - time.time())
+    except Exception:
+        return None
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Retry 5xx / 429 with exponential backoff, waiting what Retry-After asks (capped).
+    Anti-bot walls (412 $_ts, 521 __jsl_clearance) are never retried: they are recorded as blocked."""
+
+    def __init__(self, settings):
+        super().__init__(settings)
+        self.base = settings.getfloat("RETRY_BACKOFF_BASE", 1.0)
+        self.cap = settings.getfloat("RETRY_AFTER_MAX", 120)
+
+    async def process_response(self, request, response, spider=None):
+        if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
+            return response
+        if blocked_kind(response.status, response.body):
+            return response
+        tries = request.meta.get("retry_times", 0)
+        wait = retry_after_seconds(response.headers.get(b"Retry-After"))
+        if wait is None:
+            wait = self.base * (2 ** tries)
+        wait = min(wait, self.cap)
+        new = self._retry(request, response_status_message(response.status))
+        if new is None:
+            return response
+        if wait > 0:
+            log.info("retrying %s in %.1fs (HTTP %s)", request.url, wait, response.status)
+            await asyncio.sleep(wait)
+        return new
+
+
+JS_REDIRECT = re.compile(
+    r"""(?:window\.|document\.|top\.|self\.)?location(?:\.href)?\s*(?:\.replace|\.assign)?\s*(?:=|\()\s*["']([^"']+)["']""")
+
+
+class JsRedirectMiddleware:
+    """Follow tiny JS shells (``location.replace("…")`` / ``location.href = "…"``) like redirects."""
+
+    MAX_SIZE = 4096
+    MAX_HOPS = 5
+
+    def process_response(self, request, response, spider=None):
+        if response.status != 200 or request.meta.get("playwright") or len(response.body) > self.MAX_SIZE:
+            return response
+        if not isinstance(response, TextResponse) or blocked_kind(response.status, response.body):
+            return response
+        try:
+            text = response.text
+        except Exception:
+            return response
+        m = JS_REDIRECT.search(text)
+        if not m:
+            return response
+        target = response.urljoin(m.group(1))
+        if target == response.url or target.startswith("javascript:"):
+            return response
+        hops = request.meta.get("redirect_times", 0) + 1
+        if hops > self.MAX_HOPS:
+            return response
+        new = request.replace(url=target)
+        new.meta["redirect_times"] = hops
+        new.meta["redirect_urls"] = request.meta.get("redirect_urls", []) + [request.url]
+        new.meta["redirect_reasons"] = request.meta.get("redirect_reasons", []) + ["js"]
+        log.debug("JS redirect %s -> %s", request.url, target)
+        return new
+
+
+GB_FAMILY = {"gb2312", "gbk", "gb_2312-80", "gb18030", "x-gbk", "cp936", "euc-cn", "hz-gb-2312"}
+
+
+def detect_encoding(body: bytes) -> str:
+    """utf-8 if it decodes, else gb18030 if it decodes, else charset-normalizer's guess."""
+    for enc in ("utf-8", "gb18030"):
+        try:
+            body.decode(enc)
+            return enc
+        except UnicodeDecodeError:
+            continue
+    try:
+        from charset_normalizer import from_bytes
+        best = from_bytes(body).best()
+        if best is not None:
+            enc = best.encoding
+            return "gb18030" if enc.lower().replace("_", "") in {e.replace("_", "") for e in GB_FAMILY} else enc
+    except Exception:
+        pass
+    return "utf-8"
+
+
+class EncodingMiddleware:
+    """Decode gb2312/gbk as gb18030; detect the charset when none is declared or the declared one
+    does not decode the bytes."""
+
+    def process_response(self, request, response, spider=None):
+        if not isinstance(response, TextResponse) or request.meta.get("playwright"):
+            return response
+        declared = None
+        try:
+            declared = response._declared_encoding()
+        except Exception:
+            pass
+        enc = None
+        if declared:
+            d = declared.lower()
+            if d in GB_FAMILY:
+                enc = "gb18030"
+            else:
+                try:
+                    response.body.decode(d)
+                    return response
+                except (UnicodeDecodeError, LookupError):
+                    enc = detect_encoding(response.body)
+        else:
+            enc = detect_encoding(response.body)
+        if enc and (declared or "").lower() != enc:
+            cls = HtmlResponse if isinstance(response, HtmlResponse) else type(response)
+            return response.replace(cls=cls, encoding=enc)
+        return response

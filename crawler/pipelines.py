@@ -1,0 +1,137 @@
+"""The pipeline: archive every original, record it, parse the candidates, store the reports.
+
+For each :class:`crawler.items.DocumentItem`:
+
+1. ``Archive.put(bytes)`` — content-addressed, atomic (a crawl killed midway leaves no half file);
+   optionally a WARC record too (``NIANBAO_WARC`` setting / ``warc=True`` in run_crawl);
+2. ``Store.record_document`` — status new / changed (a new version, the old one kept) / unchanged;
+3. candidates (article pages holding tables, attachments of report articles) are parsed by
+   ``nianbao.worker.parse_document`` in a thread (one at a time); a report whose ``format`` is
+   None is not an annual report and stays a document only; ``ParseError`` → failure
+   ``parse_error`` (the original is kept).
+
+A 304 item only touches the stored version — and re-parses it from the archive if an earlier run
+was killed between recording and parsing it (nothing lost).
+"""
+from __future__ import annotations
+
+import logging
+import os
+import re
+from urllib.parse import urlsplit
+
+from twisted.internet.defer import DeferredLock
+from twisted.internet.threads import deferToThread
+
+from crawler.recognize import EXT, PARSEABLE, sniff
+
+log = logging.getLogger(__name__)
+
+
+def _filename(url: str, kind: str) -> str:
+    base = os.path.basename(urlsplit(url).path) or "index"
+    base = re.sub(r"[^\w.\-]", "_", base)[:80]
+    stem = base.rsplit(".", 1)[0] if "." in base else base
+    return stem + EXT.get(kind, "")
+
+
+class ArchivePipeline:
+    def __init__(self, crawler=None):
+        self.crawler = crawler
+        self.lock = DeferredLock()
+        self.warc = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def open_spider(self, spider=None):
+        spider = spider or self.crawler.spider
+        settings = self.crawler.settings if self.crawler else {}
+        if getattr(spider, "store", None) is None:
+            from nianbao.store import Store
+            spider.store = Store(settings.get("NIANBAO_DB") or "data/nianbao.db")
+        if getattr(spider, "archive", None) is None:
+            from nianbao.archive import Archive
+            spider.archive = Archive(settings.get("NIANBAO_ARCHIVE") or "data/archive")
+        self.warc = getattr(spider, "warc_writer", None)
+
+    async def process_item(self, item, spider=None):
+        from twisted.internet.defer import Deferred  # noqa: F401
+        spider = spider or self.crawler.spider
+        store, archive, h = spider.store, spider.archive, spider.health
+        url = item["url"]
+        if item.get("not_modified"):
+            store.touch_document(url)
+            if item.get("candidate"):
+                doc = store.latest_document(url)
+                if doc:
+                    if store.has_report(doc["sha256"], url):
+                        h["reports_found"] += 1
+                    elif not store.has_parse_outcome(doc["sha256"]):
+                        data = archive.get(doc["sha256"])
+                        await self._parse(spider, item, data, doc, "unchanged")
+            return _light(item)
+        data = item["body"]
+        sha, rel = archive.put(data)
+        if self.warc is not None:
+            try:
+                self.warc.write(item.get("final_url") or url, data, item.get("content_type"))
+            except Exception as e:  # WARC is a bonus: never lose a run over it
+                log.warning("warc write failed: %s", e)
+        kind = sniff(data)
+        rec = store.record_document(
+            url=url, sha256=sha, size=len(data), archive_path=rel,
+            content_type=item.get("content_type"), medium=kind, source_url=item.get("source_url"),
+            portal=spider.portal_name, title=item.get("title"), etag=item.get("etag"),
+            last_modified=item.get("last_modified"), run_id=spider.run_id)
+        h["documents"] += 1
+        h[f"documents_{rec['status']}"] += 1
+        doc = {"id": rec["id"], "sha256": sha, "status": rec["status"]}
+        if item.get("candidate") and kind in PARSEABLE:
+            if rec["status"] != "unchanged" or not store.has_parse_outcome(sha):
+                await self._parse(spider, item, data, doc, rec["status"])
+            elif store.has_report(sha, url):
+                h["reports_found"] += 1
+        return _light(item)
+
+    async def _parse(self, spider, item, data, doc, status):
+        from nianbao.worker import ParseError, parse_document
+        from scrapy.utils.defer import maybe_deferred_to_future
+        store, h, url = spider.store, spider.health, item["url"]
+        name = _filename(item.get("final_url") or url, sniff(data))
+        await maybe_deferred_to_future(self.lock.acquire())
+        try:
+            report = await maybe_deferred_to_future(deferToThread(parse_document, data, filename=name))
+        except ParseError as e:
+            h["parse_errors"] += 1
+            spider.fail(url, "parse_error", str(e) or type(e).__name__)
+            store.mark_parsed(doc["sha256"], "parse_error")
+            return
+        except Exception as e:  # a parser bug must cost one failure, never the run
+            h["parse_errors"] += 1
+            spider.fail(url, "parse_error", f"{type(e).__name__}: {e}")
+            store.mark_parsed(doc["sha256"], "parse_error")
+            return
+        finally:
+            self.lock.release()
+        if not report or report.get("format") is None:
+            store.mark_parsed(doc["sha256"], "not_a_report")
+            log.info("not an annual report: %s", url)
+            return
+        store.record_report(report, document_url=url, document_sha256=doc["sha256"],
+                            source_url=item.get("source_url") or url, portal=spider.portal_name,
+                            document_id=doc["id"])
+        store.mark_parsed(doc["sha256"], "report")
+        h["reports_found"] += 1
+        if status == "new":
+            h["reports_new"] += 1
+        elif status == "changed":
+            h["reports_changed"] += 1
+        log.info("report %s (%s, %s): %s", report.get("format"), report.get("year"), report.get("agency"), url)
+
+
+def _light(item):
+    d = dict(item)
+    d.pop("body", None)
+    return d

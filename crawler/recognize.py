@@ -1,0 +1,159 @@
+"""Recognising annual reports, report columns, attachments and file types — no network here.
+
+A report title names a year and 信息公开 (or 政务公开) and *ends* with 年度报告 / 年报 (after
+brackets such as （全文） or a file extension are stripped). Everything that merely talks about
+reports — notices on compiling them (…的通知), meetings (…培训会), 解读, 指南, 工作要点 — fails
+the ending or hits an exclusion.
+"""
+from __future__ import annotations
+
+import re
+import zipfile
+import io
+
+YEAR = re.compile(r"(?:19|20)\d\d\s*年|(?:19|20)\d\d\s*年度|[（(](?:19|20)\d\d[)）]|(?<!\d)(?:19|20)\d\d(?!\d)")
+DISCLOSURE = re.compile(r"信息公开|政务公开|政府公开")
+REPORT_END = re.compile(r"(年度报告|年报|工作报告)$")
+EXCLUDE = re.compile(r"指南|要点|通知|公告|通告|解读|培训|会议|召开|部署|方案|计划|目录|制度|规定|办法|意见|的函|批复|考核|测评|评估|征集|新闻")
+TRAILING = re.compile(r"(\.(pdf|docx?|wps|rtf|xlsx?|html?|shtml|jpe?g|png|et)|[（(【\[][^（()）】\]]*[)）】\]]|[\s\-—_:：.。…·]+)$", re.I)
+
+COLUMN_WORDS = re.compile(r"年报|年度报告")
+YEAR_FOLDER = re.compile(r"^(?:19|20)\d\d年?度?$")
+ARTICLE_URL = re.compile(r"/t\d{8}_\d+|post_\d+|art_\d+_\d+|showinfo|infoGuid|/content/|detail|article|"
+                         r"/\d{4}-?\d{2}/|/(?:19|20)\d\d/\d{2,4}/|[/_]\d{5,}\.s?html?$|[?&](?:id|infoid|articleid)=", re.I)
+NAV_WORDS = re.compile(r"^(政府)?信息公开$|^政府信息公开(目录|专栏|平台)?$|^政务公开$|^信息公开(目录|专栏|平台)?$|^法定主动公开内容$|^政府信息公开年报$")
+PAGER_TEXT = re.compile(r"^(下一?页|下页|后页|尾页|末页|>|»|›|\d{1,3})$")
+ATTACH_EXT = re.compile(r"\.(pdf|docx?|wps|rtf|xlsx?|et|ofd|jpe?g|png|tiff?|gif|zip|rar)(?:$|[?#&])", re.I)
+
+
+def clean_title(text: str | None) -> str:
+    t = re.sub(r"\s+", "", text or "")
+    for _ in range(4):
+        t2 = TRAILING.sub("", t)
+        if t2 == t:
+            break
+        t = t2
+    return t
+
+
+def is_report_title(text: str | None) -> bool:
+    """Is this link text / page title an information-disclosure annual report?"""
+    t = clean_title(text)
+    if not t or len(t) > 80:
+        return False
+    if EXCLUDE.search(t):
+        return False
+    return bool(YEAR.search(t) and DISCLOSURE.search(t) and REPORT_END.search(t))
+
+
+def maybe_report_title(text: str | None) -> bool:
+    """A truncated list title (…) that could still be a report: worth opening the article."""
+    t = re.sub(r"\s+", "", text or "")
+    return bool(t and (t.endswith("...") or t.endswith("…")) and DISCLOSURE.search(t)
+                and not EXCLUDE.search(t) and YEAR.search(t))
+
+
+def is_column_title(text: str | None) -> bool:
+    """A column of annual reports (政府信息公开年报, 部门年报, 2023年度…), not a report itself."""
+    t = re.sub(r"\s+", "", text or "")
+    if not t or len(t) > 20 or EXCLUDE.search(t):
+        return False
+    return bool(COLUMN_WORDS.search(t)) and not is_report_title(t)
+
+
+def is_year_folder(text: str | None) -> bool:
+    """A per-year sub-column inside an annual-report column (2023年, 2023年度)."""
+    return bool(YEAR_FOLDER.match(re.sub(r"\s+", "", text or "")))
+
+
+def is_article_url(url: str) -> bool:
+    return bool(ARTICLE_URL.search(url)) and not re.search(r"/index(_\d+)?\.s?html?$|list", url, re.I)
+
+
+REPORT_CONTENT = re.compile(r"主动公开政府信息情况|收到和处理政府信息公开申请情况|政府信息公开行政复议")
+
+
+def is_nav_title(text: str | None) -> bool:
+    t = re.sub(r"\s+", "", text or "")
+    return bool(NAV_WORDS.search(t))
+
+
+def is_pager_text(text: str | None) -> bool:
+    return bool(PAGER_TEXT.match(re.sub(r"\s+", "", text or "")))
+
+
+def is_attachment_url(url: str) -> bool:
+    return bool(ATTACH_EXT.search(url)) or bool(re.search(r"download|downfile|attach|getfile|fileid=", url, re.I))
+
+
+def sniff(data: bytes) -> str:
+    """The real type of ``data`` from its bytes: pdf, docx, xlsx, doc, xls, wps, rtf, html,
+    jpeg, png, gif, tiff, zip, ofd, text or bin."""
+    head = data[:8]
+    if data[:1024].lstrip().startswith(b"%PDF") or b"%PDF-" in data[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+        except Exception:
+            return "zip"
+        if any(n.startswith("word/") for n in names):
+            return "docx"
+        if any(n.startswith("xl/") for n in names):
+            return "xlsx"
+        if any(n.startswith("Doc_") or n == "OFD.xml" for n in names):
+            return "ofd"
+        return "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        blob = data[:200000]
+        if "WordDocument".encode("utf-16-le") in blob:
+            if b"WPS" in blob or "WPS".encode("utf-16-le") in blob or b"Kingsoft" in blob:
+                return "wps"
+            return "doc"
+        if "Workbook".encode("utf-16-le") in blob or "Book".encode("utf-16-le") in blob:
+            return "xls"
+        return "doc"
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"\x89PNG"):
+        return "png"
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return "gif"
+    if head[:4] in (b"II*\0", b"MM\0*"):
+        return "tiff"
+    low = data[:2048].lower()
+    if b"<html" in low or b"<!doctype html" in low or b"<body" in low or b"<div" in low or b"<table" in low:
+        return "html"
+    try:
+        data[:4096].decode("utf-8")
+        return "text"
+    except UnicodeDecodeError:
+        pass
+    try:
+        data[:4096].decode("gb18030")
+        return "text"
+    except UnicodeDecodeError:
+        return "bin"
+
+
+EXT = {"pdf": ".pdf", "docx": ".docx", "xlsx": ".xlsx", "doc": ".doc", "xls": ".xls", "wps": ".wps",
+       "rtf": ".rtf", "html": ".html", "jpeg": ".jpg", "png": ".png", "gif": ".gif", "tiff": ".tif",
+       "zip": ".zip", "ofd": ".ofd", "text": ".txt", "bin": ".bin"}
+
+PARSEABLE = {"pdf", "docx", "doc", "wps", "rtf", "html", "jpeg", "png", "tiff", "xls", "xlsx", "text"}
+
+
+def blocked_kind(status: int, body: bytes) -> str | None:
+    """Anti-bot wall answers: Rivers Security (412 + $_ts), Jiasule (521 + __jsl_clearance)."""
+    head = body[:20000]
+    if status == 412 or b"$_ts" in head and status >= 400:
+        return "rivers-412"
+    if status == 521 or b"__jsl_clearance" in head and status >= 400:
+        return "jiasule-521"
+    if status in (403, 200) and (b"__jsl_clearance" in head and len(body) < 4000):
+        return "jiasule"
+    if status == 200 and b"$_ts" in head and b"$_ts.cd" in head and len(body) < 20000:
+        return "rivers"
+    return None

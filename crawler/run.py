@@ -1,0 +1,233 @@
+"""Run one crawl of a sources list (or a nightly, locked crawl + publish) and report its health.
+
+    python -m crawler.run --sources crawler/sources/demo.yaml --db data/nianbao.db --archive data/archive
+    python -m crawler.run --nightly --lock data/nightly.lock --sources … --db … --archive …
+
+``run_crawl`` starts a Twisted reactor, which cannot be restarted: call it once per process.
+Exit status: 0 ok (some portals may be flagged), 1 the run failed badly (every portal failed or
+nothing could be fetched), 2 usage error, 75 another nightly run holds the lock.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import fcntl
+import importlib
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 75
+COUNT_KEYS = ("pages", "documents", "documents_new", "documents_changed", "reports", "failures",
+              "blocked", "not_modified")
+
+
+def load_sources(sources) -> list[dict]:
+    """A sources list from a YAML path, a YAML string of a list, or a list of dicts."""
+    if isinstance(sources, (str, os.PathLike)) and os.path.exists(sources):
+        with open(sources, encoding="utf-8") as fh:
+            data = yaml.safe_load(fh) or []
+    elif isinstance(sources, str):
+        data = yaml.safe_load(sources) or []
+    else:
+        data = list(sources or [])
+    if isinstance(data, dict):
+        data = data.get("sources") or data.get("portals") or []
+    out = []
+    for s in data:
+        if not isinstance(s, dict) or not s.get("url"):
+            raise ValueError(f"bad source entry (needs at least url): {s!r}")
+        s = dict(s)
+        s.setdefault("name", s["url"])
+        s.setdefault("platform", "auto")
+        out.append(s)
+    return out
+
+
+def crawl_settings(*, throttle: bool = True, log_file=None, log_level=None):
+    from scrapy.settings import Settings
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    if not throttle:
+        settings.setdict({
+            "AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "DOWNLOAD_DELAY_JITTER": 0,
+            "CONCURRENT_REQUESTS_PER_DOMAIN": 8, "CONCURRENT_REQUESTS": 32,
+            "RETRY_BACKOFF_BASE": 0.2, "RETRY_AFTER_MAX": 5,
+        }, priority="cmdline")
+    if log_file:
+        settings.set("LOG_FILE", str(log_file), priority="cmdline")
+        settings.set("LOG_LEVEL", log_level or "INFO", priority="cmdline")
+    else:
+        settings.set("LOG_LEVEL", log_level or "WARNING", priority="cmdline")
+    return settings
+
+
+def run_crawl(sources, db_path, archive_dir=None, *, throttle: bool = True, log_file=None,
+              quiet: bool = False, warc: bool = False) -> dict:
+    """Crawl every source once: archive, record, parse, store. Returns the run's counts with
+    ``run_id``, ``status`` (ok / partial / failed) and ``portals`` (health per portal).
+    ``warc=True`` also writes ``<archive_dir>/warc/run-<id>.warc.gz``."""
+    from scrapy.crawler import CrawlerProcess
+
+    from crawler.spiders import spider_for
+    from nianbao.archive import Archive
+    from nianbao.store import Store
+
+    srcs = load_sources(sources)
+    db_path = str(db_path)
+    archive_dir = str(archive_dir or Path(db_path).with_name("archive"))
+    store = Store(db_path)
+    archive = Archive(archive_dir)
+    run_id = store.start_run([s["url"] for s in srcs])
+    t0 = time.time()
+    settings = crawl_settings(throttle=throttle, log_file=log_file)
+    process = CrawlerProcess(settings)
+    sink = None
+    if warc:
+        from crawler.warc import WarcSink
+        sink = WarcSink(Path(archive_dir) / "warc" / f"run-{run_id}.warc.gz")
+    crawlers = []
+    for src in srcs:
+        cls = spider_for(src.get("platform"))
+        crawler = process.create_crawler(cls)
+        crawlers.append((src, crawler))
+        process.crawl(crawler, source=src, store=store, archive=archive, run_id=run_id, warc_writer=sink)
+    process.start()
+    if sink is not None:
+        sink.close()
+    elapsed = time.time() - t0
+
+    portals = []
+    for src, crawler in crawlers:
+        sp = crawler.spider
+        row = getattr(sp, "health_row", None) if sp is not None else None
+        if row is None:  # the spider never ran (e.g. crashed on open): flag it
+            row = {"portal": src["name"], "url": src["url"], "platform": src.get("platform"),
+                   "pages": 0, "reports_found": 0, "reports_new": 0, "reports_changed": 0,
+                   "failures": 1, "blocked": 0, "flagged": "spider did not run"}
+            store.record_portal(run_id, row)
+        portals.append(row)
+    counts = {k: 0 for k in COUNT_KEYS}
+    for src, crawler in crawlers:
+        h = getattr(crawler.spider, "health", {}) if crawler.spider else {}
+        for k in ("pages", "documents", "documents_new", "documents_changed", "failures",
+                  "blocked", "not_modified"):
+            counts[k] += int(h.get(k, 0))
+        counts["pages"] += int(h.get("attachments", 0))
+        counts["reports"] += int(h.get("reports_found", 0))
+    ok_portals = [p for p in portals if not p.get("flagged")]
+    if portals and all(p.get("pages", 0) == 0 for p in portals):
+        status = "failed"
+    elif portals and not ok_portals:
+        status = "failed"
+    elif len(ok_portals) < len(portals):
+        status = "partial"
+    else:
+        status = "ok"
+    summary = format_summary(run_id, status, counts, portals, elapsed)
+    store.finish_run(run_id, status, counts, summary)
+    if not quiet:
+        print(summary, flush=True)
+    return {"run_id": run_id, "status": status, "elapsed": round(elapsed, 2), **counts,
+            "portals": portals}
+
+
+def format_summary(run_id, status, counts, portals, elapsed) -> str:
+    lines = [f"nianbao crawl run {run_id}: {status} in {elapsed:.1f}s — "
+             f"{counts['pages']} pages, {counts['documents']} documents "
+             f"({counts['documents_new']} new, {counts['documents_changed']} changed, "
+             f"{counts['not_modified']} not modified), {counts['reports']} reports, "
+             f"{counts['failures']} failures ({counts['blocked']} blocked)"]
+    w = max([len(p["portal"]) for p in portals] + [6])
+    lines.append(f"  {'portal'.ljust(w)}  platform  pages reports new chg fail blocked  flag")
+    for p in portals:
+        lines.append(f"  {str(p['portal']).ljust(w)}  {str(p.get('platform') or '?'):8s} {p.get('pages', 0):6d}"
+                     f" {p.get('reports_found', 0):7d} {p.get('reports_new', 0):3d} {p.get('reports_changed', 0):3d}"
+                     f" {p.get('failures', 0):4d} {p.get('blocked', 0):7d}  {p.get('flagged') or ''}")
+    return "\n".join(lines)
+
+
+@contextlib.contextmanager
+def run_lock(lock_path):
+    """An exclusive, non-blocking flock; yields False when another run holds it."""
+    Path(lock_path).parent.mkdir(parents=True, exist_ok=True)
+    fh = open(lock_path, "a+")
+    try:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"{os.getpid()}\n")
+        fh.flush()
+        try:
+            yield True
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+    finally:
+        fh.close()
+
+
+def nightly(sources, db_path, archive_dir=None, lock_path=None, *, throttle: bool = True,
+            log_file=None, warc: bool = False) -> int:
+    """The cron job: locked crawl, then publish (if ``nianbao.publish`` exists). Returns an exit
+    status: 0 ok, 1 failed badly, 75 another run holds the lock."""
+    lock_path = lock_path or str(Path(db_path).with_name("nightly.lock"))
+    with run_lock(lock_path) as got:
+        if not got:
+            print(f"nianbao nightly: another run holds {lock_path}; not starting (exit {EXIT_LOCKED})",
+                  file=sys.stderr, flush=True)
+            return EXIT_LOCKED
+        from nianbao.store import Store
+        stale = Store(str(db_path)).close_stale_runs()
+        if stale:
+            print(f"nianbao nightly: {stale} earlier run(s) had been killed; resuming", flush=True)
+        result = run_crawl(sources, db_path, archive_dir, throttle=throttle, log_file=log_file, warc=warc)
+        published = None
+        try:
+            pub = importlib.import_module("nianbao.publish")
+        except ImportError:
+            pub = None
+        if pub is not None and hasattr(pub, "publish"):
+            try:
+                published = pub.publish(str(db_path))
+                print(f"nianbao nightly: published {published if published is not None else ''}".rstrip(), flush=True)
+            except Exception as e:
+                print(f"nianbao nightly: publish failed: {type(e).__name__}: {e}", file=sys.stderr, flush=True)
+                return EXIT_FAILED
+        return EXIT_FAILED if result["status"] == "failed" else EXIT_OK
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m crawler.run", description=__doc__.split("\n")[0])
+    ap.add_argument("--sources", required=True, help="sources YAML: [{name, url, platform}]")
+    ap.add_argument("--db", required=True, help="SQLite database")
+    ap.add_argument("--archive", default=None, help="archive directory (default: beside the db)")
+    ap.add_argument("--no-throttle", action="store_true", help="no politeness delays (tests, bench)")
+    ap.add_argument("--log-file", default=None)
+    ap.add_argument("--warc", action="store_true", help="also write a WARC of the run's documents")
+    ap.add_argument("--nightly", action="store_true", help="locked crawl + publish, for cron")
+    ap.add_argument("--lock", default=None, help="lock file of --nightly")
+    args = ap.parse_args(argv)
+    try:
+        load_sources(args.sources)
+    except Exception as e:
+        print(f"bad sources {args.sources}: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.nightly:
+        return nightly(args.sources, args.db, args.archive, args.lock,
+                       throttle=not args.no_throttle, log_file=args.log_file, warc=args.warc)
+    result = run_crawl(args.sources, args.db, args.archive, throttle=not args.no_throttle,
+                       log_file=args.log_file, warc=args.warc)
+    return EXIT_FAILED if result["status"] == "failed" else EXIT_OK
+
+
+if __name__ == "__main__":
+    logging.getLogger("asyncio").setLevel(logging.WARNING)
+    raise SystemExit(main())

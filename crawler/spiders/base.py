@@ -1,0 +1,478 @@
+"""The shared base of every portal spider (one spider instance per source / portal).
+
+Flow: start URL (home page or annual-report column) → discovery by link text (政府信息公开 →
+政府信息公开年报 / 年度报告 / 年报 → sub-columns) → list pages and their pagination → article
+pages whose link text or title is an annual report → attachments. Article pages and attachments
+are *documents*: archived, recorded, and parsed when they may be reports (pipelines.py). List
+pages are re-fetched every run (cheap); documents are fetched conditionally (If-None-Match /
+If-Modified-Since from the stored version), so an unchanged portal costs a few list requests.
+
+Platform quirks (each platform spider is a few lines over this base):
+
+- **TRS WCM** (``trs.py``): articles ``YYYYMM/tYYYYMMDD_<id>.html`` (``.shtml``); list pages
+  ``index.html``, ``index_1.html``…; the page count only in ``createPageHTML(count, cur, "index",
+  "html")`` (old form, page 2 = ``index_1``) or ``createPageHTML('page_div', total, cur, 'index',
+  'shtml', rows)`` (new form, numbering base differs by site: both ``index_1…`` and ``index_N``
+  are tried, a 404 there is quiet). Bodies in ``div.TRS_Editor`` / ``.trs_editor_view`` /
+  ``#zoom``; attachments ``./P0YYYYMM…pdf`` relative to the article.
+- **Hanweb JCMS** (``hanweb.py``): columns ``/col/col<id>/index.html`` embed the first records in
+  ``<script type="text/xml"><datastore>…<record><![CDATA[<li>…]]></record>``; the total is in
+  ``<totalrecord>`` or ``totalRecord:N``; further records by POST to
+  ``/module/web/jpage/dataproxy.jsp?startrecord=&endrecord=&perpage=`` with the form fields of
+  ``<nextgroup>`` (col, appid, webid, path, columnid, unitid, webname, permissiontype). Articles
+  ``/art/Y/M/D/art_<col>_<id>.html``, body ``#zoom``; downloads via ``downfile.jsp``.
+- **Guangdong intensive platform** (``gdzwfw.py``): articles ``…/content/post_<id>.html``, lists
+  ``index.html``, ``index_2.html`` with 下一页 links; attachments under ``/attachment/``.
+- **Epoint WebBuilder / JS shells** (``epoint.py``): detail pages ``showinfo.html?infoGuid=<uuid>``
+  are empty shells filled by ``fetch()`` of a JSON endpoint; they are rendered by Chromium through
+  scrapy-playwright (only those pages: attachments never go through the browser). Any article
+  that arrives as an almost empty page full of scripts is re-requested through the browser.
+- **Generic** (``generic.py``): discovery by link text only, pagination by 下一页 / page-number
+  links; ``auto`` enables every platform's hooks and records the platform it detected.
+
+Faults handled everywhere: robots.txt (excluded URLs are never fetched; failure ``robots``),
+anti-bot walls (412 + ``$_ts`` Rivers Security, 521 + ``__jsl_clearance`` Jiasule → failure
+``blocked``, never retried, never a report), 5xx/429 retried with backoff and Retry-After
+(middlewares.py), redirects, meta-refresh and ``location.replace`` shells, gb2312/gbk decoded as
+gb18030 (with or without a declared charset), size cap on downloads (failure ``too_large``).
+"""
+from __future__ import annotations
+
+import collections
+import logging
+import re
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.exceptions import IgnoreRequest
+
+from crawler.items import DocumentItem
+from crawler.recognize import (REPORT_CONTENT, blocked_kind, is_article_url, is_attachment_url,
+                               is_column_title, is_nav_title, is_pager_text, is_report_title,
+                               is_year_folder, maybe_report_title, EXCLUDE, sniff)
+
+log = logging.getLogger(__name__)
+
+BODY_SELECTORS = ["div.TRS_Editor", ".trs_editor_view", "#zoom", ".article-content", "#content",
+                  ".ewb-article-info", ".article", ".content", "#UCAP-CONTENT", ".zw", ".main", "body"]
+TRS_PAGER = re.compile(r"createPageHTML\(\s*(?:['\"][\w-]+['\"]\s*,\s*)?(\d+)\s*,\s*(\d+)\s*,\s*['\"]([\w-]+)['\"]\s*,\s*['\"](\w+)['\"]")
+TRS_PAGER_NEW = re.compile(r"createPageHTML\(\s*['\"][\w-]+['\"]\s*,")
+CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
+
+
+def host_of(url: str) -> str:
+    return urlsplit(url).netloc.lower()
+
+
+def site_of(host: str) -> str:
+    """Registrable-ish site of a host (``www.x.gov.cn`` → ``x.gov.cn``; IP:port stays)."""
+    h = host.split(":")[0]
+    if re.match(r"^[\d.]+$", h):
+        return host
+    parts = h.split(".")
+    if len(parts) >= 3 and parts[-2] in ("gov", "com", "org", "net", "edu") and parts[-1] == "cn":
+        return ".".join(parts[-3:])
+    return ".".join(parts[-2:])
+
+
+class PortalSpider(scrapy.Spider):
+    """Base spider: one instance per source ``{name, url, platform, …}``."""
+
+    name = "portal"
+    platform = "generic"
+    hooks: tuple = ()                 # platform pagination hooks: "trs", "hanweb"
+    browser_details = False           # render article pages with Chromium (Epoint)
+    max_nav_depth = 4
+
+    def __init__(self, source: dict | None = None, store=None, archive=None, run_id=None, *a, **kw):
+        super().__init__(*a, **kw)
+        self.source = source or {"name": kw.get("portal", "portal"), "url": kw.get("url")}
+        self.portal_name = self.source.get("name") or host_of(self.source["url"])
+        self.start_url = self.source["url"]
+        self.store, self.archive, self.run_id = store, archive, run_id
+        self.max_pages = int(self.source.get("max_pages") or 300)
+        mb = self.source.get("max_size_mb")
+        self.max_size = int(float(mb) * 1024 * 1024) if mb else None
+        self.host = host_of(self.start_url)
+        self.site = site_of(self.host)
+        self.health = collections.Counter()
+        self.detected: str | None = None
+        self._pages_seen: set[str] = set()
+
+    # ------------------------------------------------------------------ requests
+    async def start(self):
+        yield self.page_request(self.start_url, meta={"nav_depth": 0, "entry": True})
+
+    def same_site(self, url: str) -> bool:
+        h = host_of(url)
+        return h == self.host or site_of(h) == self.site
+
+    def page_request(self, url, callback=None, meta=None, **kw):
+        """A list / navigation page: always re-fetched (cheap), never archived."""
+        meta = dict(meta or {})
+        meta["kind"] = "list"
+        return scrapy.Request(url, callback=callback or self.parse_list, errback=self.on_error,
+                              meta=meta, **kw)
+
+    def doc_request(self, url, callback, *, title=None, source_url=None, candidate=True,
+                    browser=False, meta=None):
+        """An article or attachment: conditional on the stored version."""
+        meta = dict(meta or {})
+        meta.update({"doc_url": url, "link_title": title, "source_url": source_url,
+                     "candidate": candidate, "kind": meta.get("kind", "doc")})
+        headers = {}
+        if browser:
+            from scrapy_playwright.page import PageMethod
+            meta.update({"playwright": True, "rendered": True,
+                         "playwright_page_methods": [PageMethod("wait_for_load_state", "networkidle")]})
+        elif self.store is not None:
+            prev = self.store.latest_document(url)
+            if prev:
+                if prev.get("etag"):
+                    headers["If-None-Match"] = prev["etag"]
+                if prev.get("last_modified"):
+                    headers["If-Modified-Since"] = prev["last_modified"]
+                meta["conditional"] = True
+        if self.max_size and not browser:
+            meta["download_maxsize"] = self.max_size
+        return scrapy.Request(url, callback=callback, errback=self.on_error, headers=headers,
+                              meta=meta, dont_filter=browser)
+
+    # ------------------------------------------------------------------ failures
+    def fail(self, url, kind, detail):
+        self.health["failures"] += 1
+        if kind == "blocked":
+            self.health["blocked"] += 1
+        log.info("failure %s %s: %s", kind, url, detail)
+        if self.store is not None:
+            self.store.record_failure(url=url, kind=kind, detail=str(detail)[:500],
+                                      portal=self.portal_name, run_id=self.run_id)
+
+    def on_error(self, failure):
+        req = failure.request
+        url = req.meta.get("doc_url") or req.url
+        msg = str(failure.value)
+        if failure.check(IgnoreRequest):
+            if "robots" in msg.lower():
+                self.health["robots"] += 1
+                return self.fail(req.url, "robots", "Forbidden by robots.txt")
+            return self.fail(url, "ignored", msg)
+        if "max size" in msg or "maxsize" in msg:
+            return self.fail(url, "too_large", msg)
+        name = type(failure.value).__name__
+        kind = "timeout" if "Timeout" in name else "network"
+        return self.fail(url, kind, f"{name}: {msg}")
+
+    def check(self, response) -> bool:
+        """Record a failure for walls and HTTP errors; True when the response is usable."""
+        url = response.meta.get("doc_url") or response.url
+        bk = blocked_kind(response.status, response.body)
+        if bk:
+            self.fail(url, "blocked", f"HTTP {response.status} anti-bot wall ({bk})")
+            return False
+        if response.status == 304:
+            return True
+        if response.status >= 400:
+            if response.status == 404 and response.meta.get("quiet404"):
+                return False
+            self.fail(url, "http_error", f"HTTP {response.status}")
+            return False
+        return True
+
+    # ------------------------------------------------------------------ pages
+    def count_page(self, response):
+        self.health["pages"] += 1
+
+    def detect(self, response) -> str | None:
+        """The platform of a page, from its own markup."""
+        t = response.text if hasattr(response, "text") else ""
+        if "createPageHTML" in t or "TRS_Editor" in t or re.search(r"/t20\d{6}_\d+\.s?html", t):
+            return "trs"
+        if "<datastore>" in t or "/col/col" in t or "jpage" in t or re.search(r"art_\d+_\d+\.html", t):
+            return "hanweb"
+        if re.search(r"content/post_\d+\.html", t):
+            return "gdzwfw"
+        if "infoGuid=" in t or "EpointWebBuilder" in t or "showinfo" in t:
+            return "epoint"
+        return None
+
+    def anchors(self, response, sel=None):
+        """(text, title attribute, absolute url) of every link of the page."""
+        root = sel if sel is not None else response
+        for a in root.css("a[href]"):
+            href = (a.attrib.get("href") or "").strip()
+            if not href or href.startswith(("javascript:", "mailto:", "#", "tel:")):
+                continue
+            text = re.sub(r"\s+", "", "".join(a.css("::text").getall()))
+            title = re.sub(r"\s+", "", a.attrib.get("title") or "")
+            yield text, title, response.urljoin(href)
+
+    def parse_list(self, response):
+        """Any navigation or list page: reports, columns, pagination, platform hooks."""
+        if not self.check(response) or response.status == 304:
+            return
+        if not isinstance(response, scrapy.http.TextResponse):
+            return
+        self.count_page(response)
+        if self.detected is None:
+            self.detected = self.detect(response)
+        depth = response.meta.get("nav_depth", 0)
+        in_column = response.meta.get("in_column", False)
+        yield from self.follow_links(response, list(self.anchors(response)), depth, in_column)
+        for hook in self.active_hooks():
+            yield from getattr(self, f"hook_{hook}")(response, depth)
+
+    def active_hooks(self):
+        return self.hooks
+
+    def follow_links(self, response, anchors, depth, in_column):
+        made_column = False
+        for text, title, url in anchors:
+            label = title if len(title) > len(text) else text
+            if is_report_title(label) or is_report_title(text):
+                made_column = True
+                if is_attachment_url(url) and not re.search(r"\.s?html?($|\?)", url):
+                    yield self.doc_request(url, self.parse_attachment, title=label,
+                                           source_url=response.url, meta={"kind": "attachment"})
+                else:
+                    yield self.doc_request(url, self.parse_article, title=label,
+                                           source_url=response.url, browser=self.needs_browser(url))
+            elif self.same_site(url) and (maybe_report_title(label) or (
+                    in_column and is_article_url(url) and label and not EXCLUDE.search(label)
+                    and not is_pager_text(text) and not is_column_title(label) and not is_year_folder(label)
+                    and not is_nav_title(label))):
+                # a truncated title, or an article in a report column titled only by its agency:
+                # opened, and kept only if the page itself says it is a report
+                yield self.doc_request(url, self.parse_article, title=None, source_url=response.url,
+                                       browser=self.needs_browser(url), meta={"maybe": True})
+        for text, title, url in anchors:
+            if not self.same_site(url) or is_attachment_url(url):
+                continue
+            label = title if len(title) > len(text) else text
+            if is_report_title(label):
+                continue
+            if is_column_title(label) and depth < self.max_nav_depth + 2:
+                yield self.list_request(url, depth + 1, in_column=True)
+            elif is_nav_title(label) and depth < self.max_nav_depth:
+                yield self.list_request(url, depth + 1, in_column=in_column)
+            elif in_column and is_year_folder(label) and depth < self.max_nav_depth + 3:
+                yield self.list_request(url, depth + 1, in_column=True)
+            elif (in_column or made_column) and is_pager_text(text) and self.same_dir(url, response.url):
+                yield self.list_request(url, depth, in_column=True)
+
+    @staticmethod
+    def same_dir(url, base):
+        a, b = urlsplit(url), urlsplit(base)
+        return a.netloc == b.netloc and a.path.rsplit("/", 1)[0] == b.path.rsplit("/", 1)[0]
+
+    def list_request(self, url, depth, in_column=False, **kw):
+        if url in self._pages_seen:
+            return None
+        if len(self._pages_seen) >= self.max_pages:
+            return None
+        self._pages_seen.add(url)
+        meta = {"nav_depth": depth, "in_column": in_column}
+        meta.update(kw.pop("meta", {}))
+        return self.page_request(url, meta=meta, **kw)
+
+    def needs_browser(self, url) -> bool:
+        return self.browser_details
+
+    # ------------------------------------------------------------------ platform hooks
+    def hook_trs(self, response, depth):
+        """TRS ``createPageHTML`` pagination (either form, either numbering base)."""
+        m = TRS_PAGER.search(response.text)
+        if not m:
+            return
+        count, cur, prefix, ext = int(m.group(1)), int(m.group(2)), m.group(3), m.group(4)
+        newer = bool(TRS_PAGER_NEW.search(response.text))
+        if count > 200:
+            count = 200
+        base = response.url.rsplit("/", 1)[0] + "/"
+        pages = range(1, count) if not newer else range(1, count + 1)
+        for n in pages:
+            req = self.list_request(f"{base}{prefix}_{n}.{ext}", depth, in_column=True,
+                                    meta={"quiet404": newer})
+            if req is not None:
+                yield req
+
+    def hook_hanweb(self, response, depth):
+        """Hanweb ``<datastore>`` records in the page, then POSTs to ``dataproxy.jsp``."""
+        text = response.text
+        if "<datastore>" not in text and "<recordset>" not in text:
+            return
+        records = re.findall(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", text, re.S)
+        fake = scrapy.http.HtmlResponse(url=response.url, body="".join(records).encode("utf-8"),
+                                        encoding="utf-8")
+        yield from self.follow_links(fake, list(self.anchors(fake)), depth, True)
+        self.health["pages"] += 0
+        if response.meta.get("hanweb_proxy"):
+            return
+        m = re.search(r"<totalrecord>\s*(\d+)\s*</totalrecord>", text) or re.search(r"totalRecord\s*[:=]\s*['\"]?(\d+)", text)
+        total = int(m.group(1)) if m else 0
+        pm = re.search(r"perPage\s*[:=]\s*['\"]?(\d+)", text)
+        per = int(pm.group(1)) if pm else max(len(records), 15)
+        ng = re.search(r"<nextgroup>\s*<!\[CDATA\[.*?href=['\"]([^'\"]+)['\"]", text, re.S)
+        params = {}
+        proxy = "/module/web/jpage/dataproxy.jsp"
+        if ng:
+            from urllib.parse import parse_qsl
+            href = ng.group(1).replace("&amp;", "&")
+            path, _, q = href.partition("?")
+            proxy = path or proxy
+            params = dict(parse_qsl(q, keep_blank_values=True))
+        pu = re.search(r"proxyUrl\s*:\s*['\"]([^'\"]+)['\"]", text)
+        if pu:
+            proxy = pu.group(1)
+        colid = params.get("columnid") or (re.search(r"/col/col(\d+)/", response.url) or [None, ""])[1]
+        form = {"col": "1", "appid": params.get("appid", "1"), "webid": params.get("webid", "1"),
+                "path": params.get("path", "/"), "columnid": colid, "sourceContentType": "1",
+                "unitid": params.get("unitid", ""), "webname": params.get("webname", ""),
+                "permissiontype": params.get("permissiontype", "0")}
+        start = len(records) + 1
+        step = per * 3
+        while start <= total and start < 5000:
+            end = start + step - 1
+            url = response.urljoin(f"{proxy}?startrecord={start}&endrecord={end}&perpage={per}")
+            yield scrapy.FormRequest(url, formdata=form, callback=self.parse_list, errback=self.on_error,
+                                     meta={"kind": "list", "nav_depth": depth, "in_column": True,
+                                           "hanweb_proxy": True})
+            start = end + 1
+
+    # ------------------------------------------------------------------ documents
+    def body_selector(self, response):
+        for css in BODY_SELECTORS:
+            sel = response.css(css)
+            if sel:
+                return sel[0]
+        return response
+
+    def looks_like_shell(self, response) -> bool:
+        """An almost empty page whose content arrives by JavaScript."""
+        try:
+            texts = response.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]").getall()
+        except Exception:
+            return False
+        visible = re.sub(r"\s+", "", "".join(texts))
+        scripts = response.css("script")
+        return len(visible) < 60 and bool(scripts) and not response.css("table") and not any(
+            is_attachment_url(u) for _, _, u in self.anchors(response))
+
+    def parse_article(self, response):
+        url = response.meta["doc_url"]
+        if not self.check(response):
+            return
+        if response.status == 304:
+            self.health["not_modified"] += 1
+            yield self.not_modified_item(response)
+            # the attachments of an unchanged page may have changed: re-read its links from the archive
+            stored = self.stored_page(url, response)
+            if stored is not None:
+                yield from self.article_attachments(stored, url, response.meta.get("link_title"))
+            return
+        self.health["pages"] += 1
+        data = response.body
+        kind = sniff(data)
+        if kind != "html" and kind != "text":
+            yield self.make_item(response, kind="attachment", candidate=True)
+            return
+        if not isinstance(response, scrapy.http.TextResponse):
+            response = scrapy.http.HtmlResponse(url=response.url, body=data, headers=response.headers,
+                                                request=response.request)
+        rendered = response.meta.get("rendered")
+        if not rendered and self.looks_like_shell(response):
+            log.info("JS shell, rendering with Chromium: %s", response.url)
+            self.detected = self.detected or "epoint"
+            yield self.doc_request(url, self.parse_article, title=response.meta.get("link_title"),
+                                   source_url=response.meta.get("source_url"), browser=True)
+            return
+        link_title = response.meta.get("link_title")
+        page_title = " ".join(t.strip() for t in response.css("h1 ::text, title::text").getall() if t.strip())
+        titles = [link_title] + [t.strip() for t in response.css(
+            "h1 ::text, title::text, .title ::text, #title ::text, h2 ::text").getall()] + response.css(
+            "meta[name=ArticleTitle]::attr(content), meta[property='og:title']::attr(content)").getall()
+        body = self.body_selector(response)
+        rows = len(body.css("tr"))
+        has_tables = rows >= 3
+        says_report = any(is_report_title(t) for t in titles if t)
+        if not says_report and has_tables and REPORT_CONTENT.search(" ".join(body.css("::text").getall())[:20000]):
+            says_report = True
+        if not says_report:
+            log.info("not a report after all: %s (%s)", url, page_title[:60])
+            return
+        title = link_title or next((t for t in titles if t and is_report_title(t)), page_title)
+        yield self.make_item(response, kind="page", candidate=has_tables, title=title)
+        yield from self.article_attachments(response, url, title)
+
+    def stored_page(self, url, response):
+        """The archived HTML of the current version of ``url`` (as a response at the final URL)."""
+        if self.store is None or self.archive is None:
+            return None
+        doc = self.store.latest_document(url)
+        if not doc or doc.get("medium") != "html":
+            return None
+        try:
+            body = self.archive.get(doc["sha256"])
+        except OSError:
+            return None
+        from crawler.middlewares import detect_encoding
+        return scrapy.http.HtmlResponse(url=response.url, body=body, encoding=detect_encoding(body),
+                                        request=response.request)
+
+    def article_attachments(self, response, url, title):
+        """Requests for the attachments linked from an article's body."""
+        body = self.body_selector(response)
+        seen = set()
+        for text, atitle, aurl in self.anchors(response, body):
+            if aurl in seen or not is_attachment_url(aurl) or re.search(r"\.s?html?($|\?)", aurl):
+                continue
+            seen.add(aurl)
+            label = atitle if len(atitle) > len(text) else text
+            candidate = not EXCLUDE.search(label or "")
+            yield self.doc_request(aurl, self.parse_attachment, title=label or title,
+                                   source_url=url, candidate=candidate, meta={"kind": "attachment"})
+
+    def parse_attachment(self, response):
+        if not self.check(response):
+            return
+        if response.status == 304:
+            self.health["not_modified"] += 1
+            yield self.not_modified_item(response)
+            return
+        self.health["attachments"] += 1
+        yield self.make_item(response, kind="attachment", candidate=response.meta.get("candidate", True))
+
+    def make_item(self, response, *, kind, candidate, title=None):
+        h = response.headers
+        dec = lambda v: v.decode("latin-1") if isinstance(v, bytes) else v  # noqa: E731
+        return DocumentItem(
+            url=response.meta.get("doc_url") or response.url, final_url=response.url,
+            body=response.body, content_type=dec(h.get(b"Content-Type")),
+            etag=None if response.meta.get("rendered") else dec(h.get(b"ETag")),
+            last_modified=None if response.meta.get("rendered") else dec(h.get(b"Last-Modified")),
+            source_url=response.meta.get("source_url"), title=title or response.meta.get("link_title"),
+            kind=kind, candidate=bool(candidate), not_modified=False,
+            rendered=bool(response.meta.get("rendered")))
+
+    def not_modified_item(self, response):
+        return DocumentItem(url=response.meta.get("doc_url") or response.url, body=None,
+                            not_modified=True, candidate=response.meta.get("candidate", True),
+                            source_url=response.meta.get("source_url"),
+                            title=response.meta.get("link_title"), kind=response.meta.get("kind"))
+
+    # ------------------------------------------------------------------ health
+    def closed(self, reason):
+        h = self.health
+        flagged = ""
+        if h["reports_found"] == 0:
+            flagged = "blocked" if h["blocked"] and not h["pages"] else "no report found"
+        row = {"portal": self.portal_name, "url": self.start_url,
+               "platform": self.detected or self.platform if self.platform == "auto" else self.platform,
+               "pages": h["pages"] + h["attachments"], "reports_found": h["reports_found"],
+               "reports_new": h["reports_new"], "reports_changed": h["reports_changed"],
+               "failures": h["failures"], "blocked": h["blocked"], "flagged": flagged,
+               "documents": h["documents"], "documents_new": h["documents_new"],
+               "documents_changed": h["documents_changed"], "not_modified": h["not_modified"]}
+        self.health_row = row
+        if self.store is not None and self.run_id is not None:
+            self.store.record_portal(self.run_id, row)

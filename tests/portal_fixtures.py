@@ -1,0 +1,144 @@
+"""Shared fixtures of the crawl tests: the portal simulator on 127.0.0.1 and crawls run as
+subprocesses (``python -m crawler.run``: a fresh Twisted reactor each).
+
+Import into a test module with ``from tests.portal_fixtures import *`` (the lead owns conftest.py).
+
+- ``portals``: the simulator (session; free ports).
+- ``crawls``: one session-scoped sequence on one database — ``first`` (full crawl, each portal's
+  own platform spider), ``again`` (re-crawl, nothing changed), ``changed`` (after one attachment
+  got new bytes) — with a snapshot of the database and the simulator's request log after each.
+- ``auto_crawl``: a full crawl with ``platform: auto`` for every portal (separate database).
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+
+
+def write_sources(path: Path, sources: list[dict]) -> Path:
+    path.write_text(yaml.safe_dump(sources, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def crawl_cmd(sources: Path, db: Path, archive: Path, log: Path, *extra) -> list[str]:
+    return [PY, "-m", "crawler.run", "--sources", str(sources), "--db", str(db), "--archive",
+            str(archive), "--no-throttle", "--log-file", str(log), *extra]
+
+
+def run_crawl_subprocess(sources, db, archive, log, *extra, timeout=240) -> subprocess.CompletedProcess:
+    p = subprocess.run(crawl_cmd(sources, db, archive, log, *extra), cwd=ROOT, capture_output=True,
+                       text=True, timeout=timeout, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return p
+
+
+def snapshot(db: Path) -> dict:
+    con = sqlite3.connect(db)
+    con.row_factory = sqlite3.Row
+    q = lambda sql: [dict(r) for r in con.execute(sql)]  # noqa: E731
+    snap = {
+        "documents": q("select id, url, sha256, medium, size, archive_path, previous_id, is_current, "
+                       "portal, source_url, title, etag from documents order by id"),
+        "reports": q("select id, document_url, document_sha256, format, year, title, agency, portal, "
+                     "is_current, source_url from reports order by id"),
+        "failures": q("select url, kind, detail, portal, run_id from failures order by id"),
+        "runs": q("select * from crawl_runs order by id"),
+        "portal_runs": q("select * from portal_runs order by id"),
+    }
+    con.close()
+    return snap
+
+
+class Crawl:
+    """One crawl's result: the process, the snapshot after it, the simulator's request log."""
+
+    def __init__(self, proc, snap, requests, statuses, elapsed):
+        self.proc, self.snap, self.requests, self.statuses, self.elapsed = proc, snap, requests, statuses, elapsed
+
+    def doc_urls(self):
+        return {d["url"] for d in self.snap["documents"]}
+
+    def report_urls(self):
+        return {r["document_url"] for r in self.snap["reports"]}
+
+    def failures(self, kind=None):
+        return [f for f in self.snap["failures"] if kind is None or f["kind"] == kind]
+
+    def last_run_failures(self, kind=None):
+        rid = self.snap["runs"][-1]["id"]
+        return [f for f in self.failures(kind) if f["run_id"] == rid]
+
+
+def _do_crawl(portals, sources, db, archive, log) -> Crawl:
+    portals.reset()
+    t = time.time()
+    proc = run_crawl_subprocess(sources, db, archive, log)
+    elapsed = time.time() - t
+    assert proc.returncode in (0, 1), proc.stderr[-3000:]
+    reqs = {k: portals.requests(k) for k in portals.portals}
+    stats = {k: portals.statuses(k) for k in portals.portals}
+    return Crawl(proc, snapshot(db), reqs, stats, elapsed)
+
+
+@pytest.fixture(scope="session")
+def portals():
+    from nianbao.demo.portals import start
+    h = start(0)
+    yield h
+    h.stop()
+
+
+@pytest.fixture(scope="session")
+def crawl_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("crawl")
+
+
+@pytest.fixture(scope="session")
+def crawls(portals, crawl_dir):
+    d = crawl_dir / "main"
+    d.mkdir()
+    sources = write_sources(d / "sources.yaml", portals.sources(platform=None))
+    db, archive = d / "nianbao.db", d / "archive"
+    out = {"dir": d, "db": db, "archive": archive, "sources": sources}
+    out["first"] = _do_crawl(portals, sources, db, archive, d / "crawl1.log")
+    out["again"] = _do_crawl(portals, sources, db, archive, d / "crawl2.log")
+    exp = portals.expected["trs"]
+    changed_url = exp["changeable"][0]
+    portals.change("trs", changed_url.split(str(portals.portals["trs"].port), 1)[1])
+    out["changed_url"] = changed_url
+    out["changed"] = _do_crawl(portals, sources, db, archive, d / "crawl3.log")
+    return out
+
+
+@pytest.fixture(scope="session")
+def auto_crawl(portals, crawl_dir):
+    d = crawl_dir / "auto"
+    d.mkdir()
+    sources = write_sources(d / "sources.yaml", portals.sources(platform="auto"))
+    c = _do_crawl(portals, sources, d / "nianbao.db", d / "archive", d / "crawl.log")
+    c.dir = d
+    return c
+
+
+def path_of(url: str) -> str:
+    from urllib.parse import urlsplit
+    u = urlsplit(url)
+    return u.path + ("?" + u.query if u.query else "")
+
+
+def gets(requests: dict, url: str) -> int:
+    return requests.get(f"GET {path_of(url)}", 0)
+
+
+__all__ = ["portals", "crawl_dir", "crawls", "auto_crawl", "Crawl", "snapshot", "write_sources",
+           "run_crawl_subprocess", "crawl_cmd", "path_of", "gets", "ROOT", "PY"]
