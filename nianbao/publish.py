@@ -1,0 +1,445 @@
+"""Publishing: the post-crawl step that makes the database answer journalists' questions.
+
+``publish(db_path)`` is idempotent and incremental (run it after every crawl):
+
+- ``agencies``: one row per agency name (from ``reports.agency``, or the title when the parser
+  found no agency), with its level (国务院部门, 省级, 市级, 县级, 乡镇/街道, 部门), tier, GB/T 2260
+  province / city / county names and codes (:mod:`nianbao.regions`, offline) and parent;
+- ``reports`` gains ``agency_id, level, tier, province, province_code, city, city_code, county,
+  county_code`` (facets) and indexes for the facets and canned queries;
+- ``reports_fts``: full-text search over title, agency and report text.
+
+Chinese search
+--------------
+FTS5's unicode61 tokenizer keeps a run of Chinese characters as one token, and the trigram
+tokenizer needs three characters, so neither finds 复议 inside 行政复议情况. nianbao indexes text in
+which every CJK character is its own token (``cjk_split``: 行政复议 → "行 政 复 议") with the
+default unicode61 tokenizer, and turns a query into FTS5 phrases of single characters
+(``fts_query``: 复议 → ``"复 议"``), which match adjacent characters in order. The index is a plain
+FTS5 table, so the downloaded .db works in any sqlite3::
+
+    select r.id, r.title from reports r
+    where r.id in (select rowid from reports_fts where reports_fts match '"复 议"');
+
+Several words are ANDed (``"复 议" "诉 讼"``); FTS5 operators work in plain sqlite3
+(``'"复 议" OR "诉 讼"'``). In Datasette the search box of the reports table does this
+conversion itself (the nianbao plugin replaces ``escape_fts``), and SQL in Datasette can call
+``cjk_query('复议 诉讼')``. Characters separated only by punctuation count as adjacent
+(复，议 matches 复议) — a rare false positive accepted for plain-sqlite3 compatibility.
+
+Report text comes from the ``report_texts`` table (``Store.record_report_text``) or, if present,
+a ``reports.text`` column.
+"""
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import sqlite_utils
+
+from nianbao import regions
+from parsers import schema
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+
+_CJK = re.compile(r"([\u2e80-\u2fdf\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f])")
+_TITLE_TAIL = re.compile(r"(关于)?(\d{4}|[〇零一二三四五六七八九十]{4})年(度)?.*$")
+_FTS_OPS = {"OR", "AND", "NOT"}
+
+REGION_COLUMNS = {
+    "search_id": int, "agency_id": int, "level": str, "tier": str, "province": str, "province_code": str,
+    "city": str, "city_code": str, "county": str, "county_code": str,
+}
+AGENCY_COLUMNS = {
+    "id": int, "name": str, "level": str, "tier": str, "province": str, "province_code": str,
+    "city": str, "city_code": str, "county": str, "county_code": str, "parent": str,
+    "parent_id": int, "reports": int, "first_year": int, "last_year": int,
+}
+
+
+# ----------------------------------------------------------------------------- search text
+def cjk_split(text: str | None) -> str:
+    """Put spaces around every CJK character so unicode61 makes each one a token."""
+    if not text:
+        return ""
+    return re.sub(r"\s+", " ", _CJK.sub(r" \1 ", text)).strip()
+
+
+def fts_query(query: str | None) -> str:
+    """A user's search words → an FTS5 query for the ``cjk_split`` index.
+
+    ``复议`` → ``"复 议"``; ``复议 公安局`` → ``"复 议" "公 安 局"`` (both); a ``"quoted phrase"`` stays
+    one phrase; OR / AND / NOT between words are kept as operators. Never raises, always valid.
+    """
+    if not query:
+        return '""'
+    parts = re.findall(r'"([^"]*)"|(\S+)', query)
+    out = []
+    for quoted, word in parts:
+        if word in _FTS_OPS and out and out[-1] not in _FTS_OPS:
+            out.append(word)
+            continue
+        tokens = re.findall(r"\w+", cjk_split(quoted or word))
+        if tokens:
+            out.append('"' + " ".join(tokens) + '"')
+    while out and out[-1] in _FTS_OPS:
+        out.pop()
+    return " ".join(out) if out else '""'
+
+
+# ----------------------------------------------------------------------------- schema
+def ensure_publish_schema(db: sqlite_utils.Database) -> None:
+    """Tables, columns and indexes publishing needs; never drops anything."""
+    db["agencies"].create(AGENCY_COLUMNS, pk="id", if_not_exists=True)
+    db["agencies"].create_index(["name"], unique=True, if_not_exists=True)
+    for c in ("level", "province", "parent_id"):
+        db["agencies"].create_index([c], if_not_exists=True)
+    db["report_texts"].create({"report_id": int, "text": str, "written_at": str},
+                              pk="report_id", if_not_exists=True)
+    have = set(db["reports"].columns_dict)
+    for col, typ in REGION_COLUMNS.items():
+        if col not in have:
+            db["reports"].add_column(col, typ)
+    # Datasette's search runs ``search_id in (select rowid from reports_fts …)`` (metadata fts_pk):
+    # this narrow covering index answers the count and the facets of a search without reading the
+    # ~370-column rows (``id in (…)`` would look up every matching wide row).
+    db["reports"].create_index(["search_id", "province", "level", "year", "format", "checks_failed"],
+                               index_name="idx_reports_search", if_not_exists=True)
+    for cols in (["province"], ["level"], ["year"], ["format"], ["checks_failed"], ["agency_id", "year"],
+                 ["province", "year"], ["city"], ["tier"], ["fetched_at"], ["is_current"]):
+        db["reports"].create_index(cols, if_not_exists=True)
+    if not db["reports_fts"].exists():
+        db.execute("create virtual table reports_fts using fts5(title, agency, body, tokenize='unicode61')")
+    db["reports_fts_state"].create({"report_id": int, "sig": str}, pk="report_id", if_not_exists=True)
+    db.execute("""create view if not exists reports_current as
+        select * from reports where is_current = 1""")
+
+
+# ----------------------------------------------------------------------------- agencies
+def agency_name(agency: str | None, title: str | None) -> str | None:
+    """The agency a report is about: the parser's agency, else the title before its year."""
+    name = (agency or "").strip()
+    if not name and title:
+        name = _TITLE_TAIL.sub("", re.sub(r"\s+", "", title)).strip()
+    return name or None
+
+
+def _sync_agencies(db: sqlite_utils.Database) -> int:
+    """Create agencies for reports that have none; (re)classify every agency; link parents."""
+    pending = list(db.query("select id, agency, title from reports where agency_id is null"))
+    names = {r["id"]: agency_name(r["agency"], r["title"]) for r in pending}
+    known = {r["name"]: r["id"] for r in db.query("select id, name from agencies")}
+    with db.conn:
+        new = sorted({n for n in names.values() if n and n not in known})
+        db["agencies"].insert_all(({"name": n} for n in new), batch_size=5000)
+        known = {r["name"]: r["id"] for r in db.query("select id, name from agencies")}
+        db.conn.executemany("update reports set agency_id = ? where id = ?",
+                            [(known[n], rid) for rid, n in names.items() if n])
+        rows = []
+        for a in db.query("select id, name from agencies"):
+            info = regions.classify(a["name"])
+            parent = regions.parent_name(a["name"], info)
+            rows.append({"id": a["id"], "parent": parent, "level": info["level"], "tier": info["tier"],
+                         **{k: info[k] for k in ("province", "province_code", "city", "city_code",
+                                                 "county", "county_code")}})
+        db["agencies"].upsert_all(rows, pk="id", batch_size=5000)
+        db.execute("""update agencies set parent_id = (select p.id from agencies p where p.name = agencies.parent)
+                      where parent is not null""")
+        db.execute("""update agencies set reports = s.n, first_year = s.y0, last_year = s.y1
+                      from (select agency_id, count(*) n, min(year) y0, max(year) y1 from reports
+                            group by agency_id) s where s.agency_id = agencies.id""")
+        db.execute("update reports set search_id = id where search_id is not id")
+        sets = ", ".join(f"{c} = a.{c}" for c in REGION_COLUMNS if c not in ("agency_id", "search_id"))
+        diff = " or ".join(f"reports.{c} is not a.{c}" for c in REGION_COLUMNS if c not in ("agency_id", "search_id"))
+        db.execute(f"update reports set {sets} from agencies a where a.id = reports.agency_id and ({diff})")
+    return len(new)
+
+
+# ----------------------------------------------------------------------------- full text
+def _text_source(db: sqlite_utils.Database) -> tuple[str, str]:
+    """(join clause, expression) giving each report's text."""
+    if "text" in db["reports"].columns_dict:
+        return "", "r.text"
+    return "left join report_texts t on t.report_id = r.id", "t.text"
+
+
+def _sync_fts(db: sqlite_utils.Database, batch: int = 2000) -> int:
+    join, expr = _text_source(db)
+    written = "coalesce(t.written_at, '')" if join else "''"
+    sig = f"coalesce(r.parsed_at, '') || '|' || coalesce(r.title, '') || '|' || coalesce(r.agency, '') || '|' || {written}"
+    with db.conn:
+        db.execute("""delete from reports_fts where rowid in
+                      (select report_id from reports_fts_state where report_id not in (select id from reports))""")
+        db.execute("delete from reports_fts_state where report_id not in (select id from reports)")
+        db.execute("delete from report_texts where report_id not in (select id from reports)")
+    cur = db.execute(f"""select r.id, r.title, r.agency, {expr} as text, {sig} as sig
+                         from reports r {join} left join reports_fts_state s on s.report_id = r.id
+                         where s.sig is not ({sig})""")
+    n = 0
+    conn = db.conn
+    while True:
+        rows = cur.fetchmany(batch)
+        if not rows:
+            break
+        with conn:
+            ids = [(r[0],) for r in rows]
+            conn.executemany("delete from reports_fts where rowid = ?", ids)
+            conn.executemany("insert into reports_fts (rowid, title, agency, body) values (?, ?, ?, ?)",
+                             [(r[0], cjk_split(r[1]), cjk_split(r[2]), cjk_split(r[3])) for r in rows])
+            conn.executemany("insert or replace into reports_fts_state (report_id, sig) values (?, ?)",
+                             [(r[0], r[4]) for r in rows])
+        n += len(rows)
+    return n
+
+
+def search_ids(db_path, query: str) -> list[int]:
+    """Report ids matching ``query`` (the same search as Datasette's box), for scripts and tests."""
+    db = sqlite_utils.Database(db_path)
+    return [r[0] for r in db.execute(
+        "select rowid from reports_fts where reports_fts match ? order by rowid", [fts_query(query)])]
+
+
+# ----------------------------------------------------------------------------- publish
+def publish(db_path, *, metadata_path: str | Path | None = None, archive_dir: str | Path | None = None) -> dict:
+    """Post-crawl step (idempotent): schema, agencies, region columns, search index, metadata.
+
+    Writes Datasette metadata to ``metadata_path`` (default: ``metadata.json`` beside the
+    database). Returns counts."""
+    from nianbao.store import Store  # the store's own schema first (creates/upgrades tables)
+
+    store = Store(db_path)
+    db = store.db
+    ensure_publish_schema(db)
+    agencies_new = _sync_agencies(db)
+    indexed = _sync_fts(db)
+    db.execute("analyze")
+    meta_path = Path(metadata_path) if metadata_path else Path(db_path).resolve().parent / "metadata.json"
+    meta = build_metadata(db_name=Path(db_path).stem, archive_dir=archive_dir)
+    meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+    stats = {
+        "reports": db["reports"].count, "agencies": db["agencies"].count, "agencies_new": agencies_new,
+        "indexed": indexed, "metadata": str(meta_path),
+    }
+    db.conn.close()
+    return stats
+
+
+# ----------------------------------------------------------------------------- metadata
+BASE_LABELS = {
+    "id": "报告编号", "document_id": "原件版本编号（documents.id）", "title": "报告标题", "agency": "发布机关（解析所得）",
+    "year": "报告年度", "format": "表格格式：2021（国办公开办函〔2021〕30号）、2019（〔2019〕60号）或 legacy（2018年及以前）",
+    "medium": "原件类型（html、pdf、docx …）", "portal": "来源门户", "source_url": "来源页面（文章页）",
+    "document_url": "原件地址（被解析的文件）", "document_sha256": "原件 SHA-256（点击打开存档原件）",
+    "fetched_at": "抓取时间（UTC）", "parsed_at": "解析时间（UTC）", "checks_failed": "未通过的勾稽关系校验数",
+    "checks_run": "已执行的校验数", "notes": "解析说明（JSON）", "inferred": "推断值（JSON，非原文印刷数字）",
+    "is_current": "是否为该地址的现行版本（1 是，0 为被替换的旧版本）",
+    "search_id": "检索用编号（等于 id；全文检索按此列关联 reports_fts.rowid）",
+    "agency_id": "机关编号（agencies.id）", "level": "机关层级：国务院部门、省级、市级、县级、乡镇/街道、部门（地方政府的部门）",
+    "tier": "所属行政层级（省级、市级、县级、乡镇/街道、国务院部门）", "province": "省级行政区", "province_code": "省级区划代码（GB/T 2260）",
+    "city": "地级行政区", "city_code": "地级区划代码（GB/T 2260）", "county": "县级行政区", "county_code": "县级区划代码（GB/T 2260）",
+}
+
+
+def _queries() -> dict:
+    denied = " + ".join(f"coalesce(req_{k}_total, 0)" for k in schema.section3_rows("2021") if k.startswith("denied_"))
+    return {
+        "denial_rate_by_province_year": {
+            "title": "各省历年不予公开率",
+            "description": "不予公开（（三）不予公开 8 项之和）占办理结果总计的比例，按省份和年度汇总（仅现行版本、有表格的报告）。"
+                           "图表：点击“Show charting options”，或打开本页带 #g.mark=line&g.x_column=year&g.y_column=denial_rate&g.color_column=province 的地址。",
+            "sql": f"""select province, year, count(*) as reports,
+  sum({denied}) as denied,
+  sum(coalesce(req_outcome_total_total, 0)) as handled,
+  round(1.0 * sum({denied}) / nullif(sum(coalesce(req_outcome_total_total, 0)), 0), 4) as denial_rate
+from reports
+where is_current = 1 and format in ('2021', '2019')
+group by province, year
+order by province, year""",
+        },
+        "denial_rate_by_year": {
+            "title": "全国历年不予公开率（图表）",
+            "description": "全国汇总的不予公开率，按年度。",
+            "sql": f"""select year, count(*) as reports, sum({denied}) as denied,
+  sum(coalesce(req_outcome_total_total, 0)) as handled,
+  round(1.0 * sum({denied}) / nullif(sum(coalesce(req_outcome_total_total, 0)), 0), 4) as denial_rate
+from reports where is_current = 1 and format in ('2021', '2019') and year is not null
+group by year order by year""",
+        },
+        "agencies_losing_reviews_or_lawsuits": {
+            "title": "行政复议或行政诉讼被纠正的机关",
+            "description": "复议结果纠正（review_corrected）或诉讼结果纠正（suit_direct_corrected、suit_after_review_corrected）大于 0 的报告。",
+            "sql": """select agency_id, coalesce(agency, title) as agency, province, level, year,
+  review_corrected, review_total, suit_direct_corrected, suit_after_review_corrected,
+  coalesce(suit_direct_total, 0) + coalesce(suit_after_review_total, 0) as suits_total,
+  coalesce(review_corrected, 0) + coalesce(suit_direct_corrected, 0) + coalesce(suit_after_review_corrected, 0) as corrected_total,
+  id as report_id, document_sha256 as original, source_url
+from reports
+where is_current = 1 and (review_corrected > 0 or suit_direct_corrected > 0 or suit_after_review_corrected > 0)
+order by corrected_total desc, year desc, id""",
+        },
+        "reports_failing_sum_rules": {
+            "title": "自身数字不平衡的报告",
+            "description": "未通过勾稽关系校验（合计、总计、收支平衡、复议诉讼总计、非负）的报告及其失败规则。",
+            "sql": """select r.id as report_id, coalesce(r.agency, r.title) as agency, r.province, r.year, r.format,
+  r.checks_failed, group_concat(c.rule, ', ') as failed_rules, group_concat(c.detail, ' | ') as details,
+  r.document_sha256 as original, r.source_url
+from reports r join checks c on c.report_id = r.id and c.ok = 0
+where r.is_current = 1
+group by r.id
+order by r.checks_failed desc, r.id""",
+        },
+        "agencies_without_report": {
+            "title": "某年度没有报告的机关",
+            "description": "在其他年度发布过报告、但在所选年度（默认最近年度）没有报告的机关。",
+            "sql": """select a.id as agency_id, a.name as agency, a.level, a.province, a.city, a.county,
+  a.first_year, a.last_year, a.reports
+from agencies a
+where a.id in (select agency_id from reports where year is not null)
+  and a.id not in (select agency_id from reports where agency_id is not null
+                   and year = coalesce(cast(nullif(:year, '') as integer), (select max(year) from reports)))
+order by a.province, a.name""",
+        },
+        "agency_year_on_year": {
+            "title": "单个机关的逐年变化",
+            "description": "输入机关名称（或 agencies.id），查看各年度的申请数、不予公开数、复议诉讼数及与上年相比的变化。",
+            "sql": f"""with y as (
+  select year, id as report_id, coalesce(agency, title) as agency,
+    req_new_total as new_requests, ({denied}) as denied, req_outcome_total_total as handled,
+    review_total, coalesce(suit_direct_total, 0) + coalesce(suit_after_review_total, 0) as suits_total,
+    checks_failed
+  from reports
+  where is_current = 1 and (agency_id = (select id from agencies where name = :agency)
+                            or cast(agency_id as text) = :agency)
+)
+select year, agency, new_requests, new_requests - lag(new_requests) over w as new_requests_change,
+  round(100.0 * (new_requests - lag(new_requests) over w) / nullif(lag(new_requests) over w, 0), 1) as new_requests_change_pct,
+  denied, denied - lag(denied) over w as denied_change, handled,
+  review_total, review_total - lag(review_total) over w as review_change,
+  suits_total, suits_total - lag(suits_total) over w as suits_change, checks_failed, report_id
+from y window w as (order by year)
+order by year""",
+        },
+        "search_reports": {
+            "title": "全文检索（两字词可用）",
+            "description": "按标题、机关和报告正文检索，如 复议、诉讼、公安；多个词用空格分开（同时包含），可用 OR。",
+            "sql": """select r.id as report_id, r.title, r.agency, r.province, r.year, r.format,
+  r.document_sha256 as original, r.source_url
+from reports r
+where r.id in (select rowid from reports_fts where reports_fts match cjk_query(:q))
+order by r.year desc, r.id
+limit 1000""",
+        },
+        "new_reports_feed": {
+            "title": "新归档的报告（Atom 订阅）",
+            "description": "最近归档的 200 份报告；订阅地址为本页加 .atom 后缀。",
+            "sql": """select 'tag:nianbao,2024:report/' || r.id || '/' || r.document_sha256 as atom_id,
+  coalesce(r.title, r.agency, r.document_url) as atom_title,
+  coalesce(d.first_seen, r.fetched_at) as atom_updated,
+  coalesce(r.source_url, r.document_url) as atom_link,
+  '机关：' || coalesce(r.agency, '') || '；年度：' || coalesce(r.year, '') || '；格式：' || coalesce(r.format, '')
+    || '；未通过校验：' || coalesce(r.checks_failed, 0) || '；原件：' || coalesce(r.document_url, '') as atom_content,
+  r.id as report_id, r.province, r.year
+from reports r left join documents d on d.id = r.document_id
+order by coalesce(d.first_seen, r.fetched_at) desc, r.id desc
+limit 200""",
+        },
+    }
+
+
+def build_metadata(db_name: str = "nianbao", archive_dir: str | Path | None = None) -> dict:
+    """Datasette metadata: Chinese title, description, source, licence, column descriptions
+    generated from ``schema.field_labels()``, facets and canned queries."""
+    labels = schema.field_labels()
+    report_cols = {**BASE_LABELS, **labels}
+    plugin_cfg = {"archive_dir": str(Path(archive_dir).resolve()) if archive_dir else None}
+    return {
+        "title": "年报 · 政府信息公开工作年度报告数据库",
+        "description_html": (
+            "<p>各级行政机关依《政府信息公开条例》发布的<strong>政府信息公开工作年度报告</strong>：原件存档、"
+            "表格数字逐项入库（每个字段按国办统一表格的行列命名）、勾稽关系校验。"
+            "检索框支持两字词（复议、诉讼、公安）。每份报告链接到存档原件（/-/original/&lt;sha256&gt;）和来源页面。</p>"
+            "<p>批量下载：整表 CSV（快速流式）<code>/-/csv/&lt;数据库&gt;/&lt;表&gt;.csv</code>，如 "
+            "<a href=\"/-/csv/" + db_name + "/reports.csv\">reports.csv</a>；任一表或筛选结果加 <code>.csv?_stream=on</code> "
+            "得到完整 CSV，加 <code>.json</code> 得到 JSON；或下载整个 SQLite 文件 "
+            "<a href=\"/" + db_name + ".db\">" + db_name + ".db</a>（全文检索在 sqlite3 中的写法：<code>reports_fts match '\"复 议\"'</code>）。"
+            "研究用的 CSV + Parquet 打包：<code>nianbao export</code>。</p>"),
+        "source": "各级人民政府及其部门门户网站的政府信息公开专栏",
+        "source_url": "https://www.gov.cn/zhengce/xxgk/",
+        "license": "原件为政府公开信息；整理数据按 CC BY 4.0 提供",
+        "license_url": "https://creativecommons.org/licenses/by/4.0/deed.zh-hans",
+        "plugins": {"nianbao": plugin_cfg},
+        "databases": {
+            db_name: {
+                "title": "年报 · 政府信息公开工作年度报告数据库",
+                "description": "政府信息公开工作年度报告（2019 年起按国办统一表格结构化）",
+                "queries": _queries(),
+                "tables": {
+                    "reports": {
+                        "title": "年度报告",
+                        "description": "每份被解析的年度报告一行；字段列为表格中的数字（列说明即表格中的中文行列名）。"
+                                       "链接：document_sha256 → 存档原件，source_url → 来源页面。",
+                        "facets": ["province", "level", "year", "format", "checks_failed"],
+                        "fts_table": "reports_fts",
+                        "fts_pk": "search_id",
+                        "size": 50,
+                        "label_column": "title",
+                        "columns": report_cols,
+                    },
+                    "agencies": {
+                        "title": "机关",
+                        "description": "由报告的机关名称离线推断的层级与行政区划（GB/T 2260）。",
+                        "label_column": "name",
+                        "facets": ["level", "province"],
+                        "columns": {
+                            "name": "机关名称", "level": BASE_LABELS["level"], "tier": BASE_LABELS["tier"],
+                            "province": "省级行政区", "province_code": "省级区划代码", "city": "地级行政区",
+                            "city_code": "地级区划代码", "county": "县级行政区", "county_code": "县级区划代码",
+                            "parent": "上级人民政府（推断）", "parent_id": "上级机关编号", "reports": "报告份数",
+                            "first_year": "最早报告年度", "last_year": "最近报告年度",
+                        },
+                    },
+                    "report_values": {
+                        "title": "报告数值（长表）",
+                        "description": "每份报告每个字段一行，含原文印刷文本与位置。",
+                        "columns": {"report_id": "报告编号", "section": "表格部分", "field": "字段键", "label": "字段中文名",
+                                    "value": "数值", "raw": "原文文本", "inferred": "推断值", "page": "页码",
+                                    "table_no": "表格序号", "row_no": "行号", "col_no": "列号"},
+                    },
+                    "checks": {
+                        "title": "勾稽关系校验",
+                        "facets": ["rule", "ok"],
+                        "columns": {"report_id": "报告编号", "rule": "规则", "ok": "是否通过（1/0）", "detail": "说明"},
+                    },
+                    "documents": {
+                        "title": "原件",
+                        "description": "抓取到的每个原件版本；sha256 链接到存档原件。",
+                        "facets": ["medium", "portal"],
+                        "columns": {"url": "原件地址", "sha256": "SHA-256（点击打开存档原件）", "content_type": "内容类型",
+                                    "medium": "类型", "size": "字节数", "archive_path": "存档路径", "first_seen": "首次抓取",
+                                    "last_seen": "最近抓取", "source_url": "来源页面", "portal": "门户",
+                                    "previous_id": "上一版本", "is_current": "现行版本"},
+                    },
+                    "failures": {"title": "抓取与解析失败", "facets": ["kind", "portal"]},
+                    "crawl_runs": {"title": "抓取运行"},
+                    "portal_runs": {"title": "各门户抓取状态"},
+                    "report_texts": {"title": "报告全文", "columns": {"report_id": "报告编号", "text": "全文"}},
+                    "reports_fts": {"hidden": True},
+                    "reports_fts_state": {"hidden": True},
+                },
+            }
+        },
+    }
+
+
+def main(argv=None) -> int:  # python -m nianbao.publish DB
+    argv = argv if argv is not None else sys.argv[1:]
+    db = argv[0] if argv else str(DATA_DIR / "nianbao.db")
+    print(json.dumps(publish(db), ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,136 @@
+"""The published UI in a real browser: headless Chromium (Playwright) against ``nianbao serve``
+(the same ``datasette serve`` command line) on a free 127.0.0.1 port, over the known sample
+database. Screenshots go to tests/artifacts/ (not committed)."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from nianbao.benchdb import build_sample
+from nianbao.publish import publish
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="no chromium")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    from nianbao.serve import start
+
+    d = tmp_path_factory.mktemp("browser")
+    db = d / "nianbao.db"
+    build_sample(db, d / "archive")
+    publish(db)
+    port = _free_port()
+    log = open(d / "serve.log", "wb")
+    proc = start(db, port=port, stdout=log, stderr=log)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(base + "/-/versions.json", timeout=1).read()
+                break
+            except Exception:
+                if proc.poll() is not None:
+                    raise RuntimeError((d / "serve.log").read_text())
+                time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except Exception:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    ARTIFACTS.mkdir(exist_ok=True)
+    gi = ARTIFACTS / ".gitignore"
+    if not gi.exists():
+        gi.write_text("*\n")
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+        # nothing but the local server may be reached
+        ctx.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server)
+                  else route.abort())
+        pg = ctx.new_page()
+        errors = []
+        pg.on("pageerror", lambda e: errors.append(str(e)))
+        pg.errors = errors
+        yield pg
+        browser.close()
+
+
+def test_reports_page_renders_with_data(server, page):
+    page.goto(server + "/nianbao/reports")
+    page.wait_for_selector("table.rows-and-columns")
+    assert "年度报告" in page.title() or "reports" in page.title()
+    rows = page.locator("table.rows-and-columns tbody tr")
+    assert rows.count() == 5
+    body = page.inner_text("body")
+    assert "广东省公安厅2022年政府信息公开工作年度报告" in body
+    # facets with Chinese values
+    facets = page.inner_text(".facet-results")
+    assert "广东省" in facets and "国务院部门" in facets and "2023" in facets
+    # link to the archived original
+    href = page.locator("a[href*='/-/original/']").first.get_attribute("href")
+    assert href
+    page.screenshot(path=str(ARTIFACTS / "reports.png"), full_page=False)
+    r = page.request.get(server + href)
+    assert r.status == 200 and "政府信息公开工作年度报告" in r.text()
+
+
+def test_search_box_finds_two_character_word(server, page):
+    page.goto(server + "/nianbao/reports")
+    page.fill("input[name=_search]", "复议")
+    page.locator("input[name=_search]").press("Enter")
+    page.wait_for_url("**_search=*")
+    page.wait_for_selector("table.rows-and-columns")
+    rows = page.locator("table.rows-and-columns tbody tr")
+    assert rows.count() == 1
+    assert "广东省公安厅2022年" in rows.first.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "search.png"))
+    page.goto(server + "/nianbao/reports?_search=公安")
+    page.wait_for_selector("table.rows-and-columns")
+    assert page.locator("table.rows-and-columns tbody tr").count() == 2
+
+
+def test_vega_chart_renders(server, page):
+    page.goto(server + "/nianbao/denial_rate_by_year#g.mark=bar&g.x_column=year&g.x_type=ordinal"
+                       "&g.y_column=denial_rate&g.y_type=quantitative")
+    page.wait_for_selector(".vega-embed canvas", timeout=20000)
+    box = page.locator(".vega-embed canvas").first.bounding_box()
+    assert box and box["width"] > 50 and box["height"] > 100  # two years → two bars
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(ARTIFACTS / "chart.png"), full_page=True)
+    assert not [e for e in page.errors if "vega" in e.lower()], page.errors
+
+
+def test_canned_query_and_atom(server, page):
+    page.goto(server + "/nianbao/agencies_losing_reviews_or_lawsuits")
+    page.wait_for_selector("table.rows-and-columns")
+    assert page.locator("table.rows-and-columns tbody tr").count() == 2
+    assert "行政复议或行政诉讼被纠正的机关" in page.inner_text("body")
+    page.screenshot(path=str(ARTIFACTS / "canned.png"))
+    r = page.request.get(server + "/nianbao/new_reports_feed.atom")
+    assert r.status == 200 and r.text().count("<entry>") == 5
