@@ -95,6 +95,8 @@ def build_report(ex: Extract) -> dict:
     report = {"format": None, "year": year, "title": title, "agency": agency, "fields": {},
               "inferred": {}, "checks": [], "notes": notes, "medium": ex.medium, "provenance": {},
               "text": ex.text}
+    if meta.names_other_document(title):
+        return report          # 通知, 解读, 指南 …: about a report, even with its tables
     if fmt in schema.TABLE_FORMATS:
         m, unresolved = map_rows(rows, fmt, ex.strict_cells)
         if "3" not in m.sections_found:

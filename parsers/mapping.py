@@ -66,6 +66,30 @@ def tokenize(rows: list) -> list:
             else:
                 values.append(t)
         out.append(_row(labels, values, i))
+    return _join_split_labels(out)
+
+
+def _known(label: str) -> bool:
+    """Does ``label`` name a row of either table (or a group heading)?"""
+    if not label:
+        return False
+    if schema.section3_parent_pattern().search(label):
+        return True
+    return any(p.search(label) for sec in ("section2", "section3") for _, p in schema.row_patterns(sec))
+
+
+def _join_split_labels(rows: list) -> list:
+    """A label broken over two lines with its values on the second (一、本年新收政府信 /
+    息公开申请数量 0 0 …): join the label-only row to the row below when only the joined label
+    names a row of the form."""
+    out: list = []
+    for row in rows:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.label and not prev.values and row.values
+                and not _known(row.leaf) and _known(prev.leaf + row.leaf)):
+            out[-1] = Row(prev.label + row.label, prev.leaf + row.leaf, row.values, row.index)
+            continue
+        out.append(row)
     return out
 
 

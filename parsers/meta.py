@@ -43,6 +43,9 @@ def find_title(text: str, hint: str | None = None) -> str | None:
                 break
             title = lines[j] + title
             j -= 1
+            # one agency line is the whole agency: a line above it is the portal's own name
+            if _AGENCY_END.search(lines[j + 1]) or (_YEAR_IN_TITLE.search(title) and not re.match(r"^(19|20)\d\d", title)):
+                break
         if re.search(r"(工作|信息公开|政务公开|年)$", title) and i + 1 < len(lines) and len(lines[i + 1]) <= 10:
             title += lines[i + 1]
         return title
@@ -102,6 +105,12 @@ def has_report_sections(text: str) -> bool:
     """At least two of the report's statutory section headings appear in the text."""
     t = squash(text)
     return sum(1 for h in _SECTION_HEADINGS if h in t) >= 2
+
+
+def names_other_document(title: str | None) -> bool:
+    """A title that says the document is about a report, not the report (a notice, an
+    explainer, a guide): such a document is no report even when it reproduces the tables."""
+    return bool(title) and bool(_NOT_REPORT.search(title))
 
 
 def looks_like_report(title: str | None, text: str) -> bool:

@@ -58,3 +58,20 @@ def to_decimal(value) -> Decimal | None:
         return None if value is None else Decimal(str(value))
     except InvalidOperation:
         return None
+
+
+# Some PDF producers (Chromium's print-to-PDF among them, with CJK fonts whose cmap points at the
+# radical blocks) spell ordinary characters with look-alike radicals: ⼀ ⼈ ⾏ ⺠. The Kangxi
+# radicals have NFKC equivalents; the CJK Radicals Supplement needs this table.
+_RADICAL_SUPPLEMENT = dict(zip(
+    range(0x2E81, 0x2EF4),
+    "厂⺂⺃乙亻冂几刀刂卜㔾小小兀尢尢尢巳幺彐彐忄心扌攵⺚无日月歹母民氵氵灬爫爫丬牛犭王疋目示礻竹糸纟网罒罒罒罒"
+    "羊羊羊老肀聿月臼艹艹艹虎衤西西见角角讠贝足车辶辶辶阝钅長长长门阜阝雨青韦页风飞食食食饣首马骨鬼鱼鸟卤麦黄黾"
+    "斉齐歯齿竜龙龜亀龟"))
+_GLYPHS = {cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(0x2F00, 0x2FD6)}
+_GLYPHS.update({cp: ch for cp, ch in _RADICAL_SUPPLEMENT.items() if not ("\u2e80" <= ch <= "\u2eff")})
+
+
+def unify_glyphs(text: str) -> str:
+    """Replace look-alike radical glyphs with the characters they stand for (⾏ → 行, ⺠ → 民)."""
+    return text.translate(_GLYPHS) if text else text

@@ -28,16 +28,24 @@ How
 from __future__ import annotations
 
 import io
+import logging
 import re
 import statistics
 
 from .docx import join_lines
 from .model import Cell, Extract, ParseError
+from .normalize import unify_glyphs
+
+# pdfminer logs a warning per glyph for fonts without a bounding box: noise for a 7am reader
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 MAX_PAGES = 120
 TABLE_KEYS = ("本年新收", "申请人情况", "行政复议", "信息内容", "本年制发", "本年处理决定",
               "上年结转", "予以公开", "行政诉讼", "收费金额", "自然人", "法人或其他组织",
-              "本年新制作", "本年新公开", "对外公开总数量", "受理情况")
+              "本年新制作", "本年新公开", "对外公开总数量", "受理情况",
+              # a continuation page of table 三 or 四 carries only its own row labels
+              "不予公开", "无法提供", "不予处理", "其他处理", "不掌握", "信访", "重复申请",
+              "出版物", "结转下年", "结果维持", "结果纠正", "尚未审结", "复议后起诉")
 _CID = re.compile(r"\(cid:\d+\)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _PUA = re.compile(r"[\ue000-\uf8ff]")
@@ -100,7 +108,7 @@ def _judge(texts: list[str], image_pages: int, npages: int) -> str | None:
 def _clean_cell(s) -> str:
     if s is None:
         return ""
-    return join_lines(str(s).split("\n"))
+    return unify_glyphs(join_lines(str(s).split("\n")))
 
 
 def _bbox_inside(obj, boxes, pad=1.0) -> bool:
@@ -195,7 +203,7 @@ def read(data: bytes) -> Extract:
         table_no = 0
         for pno, page in enumerate(pdf.pages[:MAX_PAGES], start=1):
             try:
-                ptext = page.extract_text() or ""
+                ptext = unify_glyphs(page.extract_text() or "")
             except Exception as e:
                 raise ParseError(f"broken PDF page {pno}: {type(e).__name__}")
             raw_texts.append(ptext)
@@ -215,7 +223,8 @@ def read(data: bytes) -> Extract:
                 except Exception:
                     tables = []
                 tables = [tb for tb in tables
-                          if len(tb.rows) >= 2 and max(len(r.cells) for r in tb.rows) >= 2]
+                          if (len(tb.rows) >= 2 and max(len(r.cells) for r in tb.rows) >= 2)
+                          or max(len(r.cells) for r in tb.rows) >= 3]   # a one-row continuation
                 for tb in tables:
                     table_no += 1
                     boxes.append(tb.bbox)
@@ -229,6 +238,8 @@ def read(data: bytes) -> Extract:
                         items.append((trow.bbox[1], "\t".join(c.text for c in cells), cells))
                 words = page.extract_words(keep_blank_chars=False, use_text_flow=False,
                                            x_tolerance=2, y_tolerance=2)
+                for w in words:
+                    w["text"] = unify_glyphs(w["text"])
                 if boxes:
                     words = [w for w in words if not _bbox_inside(w, boxes)]
                     for ln in _layout_lines(words):
