@@ -362,7 +362,9 @@ def test_scanned_pdf_goes_through_ocr():
     from parsers import pdf as rp
 
     ex = rp.read(make_scan_pdf())
-    assert ex.medium == "ocr" and not ex.strict_cells
+    assert ex.medium == "ocr" and ex.strict_cells      # ruled grid found: cells are real cells
+    confs = [c.where["conf"] for r in ex.rows for c in r if "conf" in c.where]
+    assert confs and all(0 <= v <= 100 for v in confs)
     assert any("ocr" in n.lower() for n in ex.notes)
     assert nums(find_row(ex.rows, "本年新收"))[-7:] == NEW
     assert nums(find_row(ex.rows, "上年结转"))[-7:] == CARRIED
