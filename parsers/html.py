@@ -22,21 +22,25 @@ _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True)
 _TITLE_SELECTORS = ("//meta[@name='ArticleTitle']/@content", "//h1", "//*[contains(@class,'title') or contains(@id,'title')]",
                     "//h2", "//h3", "//title", "//meta[@name='description']/@content")
 _REPORTISH = re.compile(r"(年度报告|年报)")
+_YEAR = re.compile(r"(?:19|20)\d\d\s*年")
 
 
 def _title_hint(doc) -> str | None:
-    """The article's title: the first candidate (ArticleTitle meta, h1, .title, h2, <title>) that
-    names a report; portals put their own name in <h1> and the site name after '_' in <title>."""
-    first = None
+    """The article's title: among the candidates (ArticleTitle meta, h1, .title, h2, h3, <title>),
+    in that order, the first that names a report with its year, else the first that names a
+    report, else the first; never a sentence. Portals put their own name in <h1> and the site
+    name after '_' in <title>."""
+    found = []
     for sel in _TITLE_SELECTORS:
         for el in doc.xpath(sel):
             t = re.sub(r"\s+", "", el if isinstance(el, str) else _cell_text(el))
-            if not 4 <= len(t) <= 150:
-                continue
-            if _REPORTISH.search(t):
+            if 4 <= len(t) <= 150 and not re.search(r"[。；]", t):
+                found.append(t)
+    for want in (lambda t: _REPORTISH.search(t) and _YEAR.search(t), lambda t: _REPORTISH.search(t), bool):
+        for t in found:
+            if want(t):
                 return t
-            first = first or t
-    return first
+    return None
 
 
 def _norm_encoding(name: str) -> str:

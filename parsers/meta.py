@@ -28,7 +28,8 @@ def find_title(text: str, hint: str | None = None) -> str | None:
     # a title line names a report; one with a year beats a menu entry such as 政府信息公开年报
     with_year = [i for i, ln in enumerate(lines) if _REPORT_WORDS.search(ln) and len(ln) <= 80
                  and _YEAR_IN_TITLE.search(ln) and not re.search(r"[。；]", ln)]
-    plain = [i for i, ln in enumerate(lines[:25]) if _REPORT_WORDS.search(ln) and len(ln) <= 80]
+    plain = [i for i, ln in enumerate(lines[:25]) if _REPORT_WORDS.search(ln) and len(ln) <= 80
+             and not re.search(r"[。；]", ln)]
     for i in (with_year or plain)[:1]:
         ln = lines[i]
         title = ln
