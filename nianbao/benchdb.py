@@ -21,7 +21,6 @@ import json
 import os
 import random
 import statistics
-import sys
 import time
 from pathlib import Path
 
@@ -145,6 +144,7 @@ def generate(path, reports: int = 1_000_000, seed: int = 2024, batch: int = 2000
     store = Store(path)
     ensure_publish_schema(store.db)
     conn = store.db.conn
+    conn.execute("PRAGMA journal_mode=OFF")  # a generated file: no rollback journal, no WAL growth
     conn.execute("PRAGMA synchronous=OFF")
     rng = random.Random(seed)
     years = [2019, 2020, 2021, 2022, 2023, 2024]
@@ -218,6 +218,7 @@ def generate(path, reports: int = 1_000_000, seed: int = 2024, batch: int = 2000
             conn.executemany("insert into checks (report_id, rule, ok, detail) values (?,?,?,?)", checks)
             conn.executemany("insert into report_texts (report_id, text, written_at) values (?,?,?)", texts)
     t_rows = time.time() - t0
+    conn.execute("PRAGMA journal_mode=WAL")
     store.db.conn.close()
     stats = {"reports": reports, "agencies": len(agencies), "insert_seconds": round(t_rows, 1)}
     if publish_after:
@@ -249,6 +250,7 @@ async def _measure(path, requests: int = 20, csv_rows: int | None = None) -> dic
         "reports_page_facets_filtered": f"/{name}/reports?province=广东省&year=2023",
         "search_复议": f"/{name}/reports?_search=复议",
         "search_公安_filtered": f"/{name}/reports?_search=公安&province=广东省",
+        "search_selective_冷水滩": f"/{name}/reports?_search=冷水滩",
         "search_json": f"/{name}/reports.json?_search=诉讼&_shape=objects&_size=20&{facets}",
         "agency_page": f"/{name}/agencies?level=县级",
         "canned_losing": f"/{name}/agencies_losing_reviews_or_lawsuits?_size=50",
@@ -265,13 +267,15 @@ async def _measure(path, requests: int = 20, csv_rows: int | None = None) -> dic
             if r.status_code != 200:
                 raise RuntimeError(f"{url}: HTTP {r.status_code}")
         out[label] = {"p95_ms": round(_p95(times[1:] or times), 1), "median_ms": round(statistics.median(times), 1),
-                      "first_ms": round(times[0], 1)}
+                      "first_ms": round(times[0], 1), "url": url}
+        print(f"{label:32s} {json.dumps(out[label], ensure_ascii=False)}", flush=True)
     # heavier canned queries: timed once each (aggregations over the whole table)
     for label, url in {"canned_denial_by_province_year": f"/{name}/denial_rate_by_province_year.json",
                        "canned_without_report": f"/{name}/agencies_without_report.json?year=2024&_size=50"}.items():
         t = time.perf_counter()
         r = await ds.client.get(url)
         out[label] = {"once_ms": round((time.perf_counter() - t) * 1000, 1), "status": r.status_code}
+        print(f"{label:32s} {json.dumps(out[label], ensure_ascii=False)}", flush=True)
     return out
 
 
@@ -280,6 +284,16 @@ def measure(path, requests: int = 20, csv_rows: int | None = None) -> dict:
     out = asyncio.run(_measure(path, requests, csv_rows))
     out.update(measure_csv_http(path, csv_rows))
     return out
+
+
+def _proc_cpu(pid: int) -> float:
+    """User + system CPU seconds of a process (Linux /proc), to tell the server's own cost from
+    a busy machine's."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
 
 
 def measure_csv_http(path, csv_rows: int | None = None) -> dict:
@@ -309,6 +323,7 @@ def measure_csv_http(path, csv_rows: int | None = None) -> dict:
                            ("csv_stream_datasette", f"{base}/{name}/reports.csv?_stream=on&_size=max"
                                                     f"&id__lte={csv_rows or 100_000}")):
             t = time.perf_counter()
+            cpu0 = _proc_cpu(proc.pid)
             lines = nbytes = 0
             with urllib.request.urlopen(url, timeout=3600) as resp:
                 while True:
@@ -318,8 +333,13 @@ def measure_csv_http(path, csv_rows: int | None = None) -> dict:
                     lines += chunk.count(b"\n")
                     nbytes += len(chunk)
             secs = time.perf_counter() - t
+            cpu = _proc_cpu(proc.pid) - cpu0
             out[label] = {"rows": lines - 1, "seconds": round(secs, 2), "rows_per_s": int((lines - 1) / secs),
-                          "mb": round(nbytes / 1e6, 1), "url": url.replace(base, "")}
+                          "server_cpu_s": round(cpu, 2),
+                          "rows_per_server_cpu_s": int((lines - 1) / cpu) if cpu > 0 else None,
+                          "mb": round(nbytes / 1e6, 1), "url": url.replace(base, ""),
+                          "load_avg": os.getloadavg()[0]}
+            print(f"{label:32s} {json.dumps(out[label], ensure_ascii=False)}", flush=True)
         return out
     finally:
         proc.terminate()
@@ -329,21 +349,23 @@ def measure_csv_http(path, csv_rows: int | None = None) -> dict:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="nianbao bench", description=__doc__.split("\n\n")[0])
     ap.add_argument("--reports", type=int, default=1_000_000)
-    ap.add_argument("--db", default="data/bench.db")
+    ap.add_argument("--db", default=None, help="database file (default: DIR/bench.db)")
+    ap.add_argument("--dir", default="data/bench", help="directory for the generated database")
     ap.add_argument("--requests", type=int, default=20, help="requests per page (bounded)")
     ap.add_argument("--csv-rows", type=int, default=None,
                     help="rows for Datasette's own ?_stream=on measurement (default 100,000; "
                          "/-/csv/ always streams the whole table)")
     ap.add_argument("--reuse", action="store_true", help="measure an existing database, do not regenerate")
     a = ap.parse_args(argv)
+    if not a.db:
+        Path(a.dir).mkdir(parents=True, exist_ok=True)
+        a.db = str(Path(a.dir) / "bench.db")
     result = {}
     if not a.reuse or not Path(a.db).exists():
         print(f"generating {a.reports:,} reports into {a.db} …", flush=True)
         result["generate"] = generate(a.db, a.reports)
         print(json.dumps(result["generate"], ensure_ascii=False), flush=True)
     result["latency"] = measure(a.db, a.requests, a.csv_rows)
-    for label, r in result["latency"].items():
-        print(f"{label:32s} {json.dumps(r, ensure_ascii=False)}")
     lat = result["latency"]
     p95 = max(v["p95_ms"] for k, v in lat.items() if k.startswith(("reports_page", "search")))
     csv_rate = lat["csv_stream"]["rows_per_s"]

@@ -17,7 +17,6 @@ import csv
 import datetime as dt
 import shutil
 import sqlite3
-import sys
 from pathlib import Path
 
 import pyarrow as pa
@@ -71,6 +70,13 @@ def _coerce(values, typ):
     return out
 
 
+def _array(values, typ):
+    try:
+        return pa.array(values, type=typ)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, OverflowError):
+        return pa.array(_coerce(values, typ), type=typ)
+
+
 def export_table(conn, table: str, csv_path: Path, parquet_path: Path) -> int:
     cols = _columns(conn, table)
     names = [c for c, _ in cols]
@@ -86,7 +92,7 @@ def export_table(conn, table: str, csv_path: Path, parquet_path: Path) -> int:
             if not rows:
                 break
             w.writerows(rows)
-            arrays = [pa.array(_coerce([r[i] for r in rows], f.type), type=f.type) for i, f in enumerate(schema)]
+            arrays = [_array(list(col), f.type) for col, f in zip(zip(*rows), schema)]
             pw.write_table(pa.Table.from_arrays(arrays, schema=schema))
             n += len(rows)
     return n

@@ -49,6 +49,8 @@ _CJK = re.compile(r"([\u2e80-\u2fdf\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900
 _TITLE_TAIL = re.compile(r"(关于)?(\d{4}|[〇零一二三四五六七八九十]{4})年(度)?.*$")
 _FTS_OPS = {"OR", "AND", "NOT"}
 
+FACETS = ("province", "level", "year", "format", "checks_failed")
+
 REGION_COLUMNS = {
     "search_id": int, "agency_id": int, "level": str, "tier": str, "province": str, "province_code": str,
     "city": str, "city_code": str, "county": str, "county_code": str,
@@ -108,6 +110,9 @@ def ensure_publish_schema(db: sqlite_utils.Database) -> None:
     # ~370-column rows (``id in (…)`` would look up every matching wide row).
     db["reports"].create_index(["search_id", "province", "level", "year", "format", "checks_failed"],
                                index_name="idx_reports_search", if_not_exists=True)
+    # the few reports that lost a review or a lawsuit (canned query agencies_losing_reviews_or_lawsuits)
+    db.execute("""create index if not exists idx_reports_losing on reports(is_current, year, id)
+                  where review_corrected > 0 or suit_direct_corrected > 0 or suit_after_review_corrected > 0""")
     for cols in (["province"], ["level"], ["year"], ["format"], ["checks_failed"], ["agency_id", "year"],
                  ["province", "year"], ["city"], ["tier"], ["fetched_at"], ["is_current"]):
         db["reports"].create_index(cols, if_not_exists=True)
@@ -195,6 +200,17 @@ def _sync_fts(db: sqlite_utils.Database, batch: int = 2000) -> int:
     return n
 
 
+def _facet_counts(db: sqlite_utils.Database) -> None:
+    """Unfiltered counts of the reports page's facets (served from here by the nianbao plugin
+    while the published database is immutable; recomputed at every publish)."""
+    with db.conn:
+        db.execute("drop table if exists reports_facet_counts")
+        db.execute("create table reports_facet_counts ([column] text, value, count integer)")
+        for c in FACETS:
+            db.execute(f"""insert into reports_facet_counts select ?, [{c}], count(*) from reports
+                           where [{c}] is not null group by [{c}]""", [c])
+
+
 def search_ids(db_path, query: str) -> list[int]:
     """Report ids matching ``query`` (the same search as Datasette's box), for scripts and tests."""
     db = sqlite_utils.Database(db_path)
@@ -215,6 +231,7 @@ def publish(db_path, *, metadata_path: str | Path | None = None, archive_dir: st
     ensure_publish_schema(db)
     agencies_new = _sync_agencies(db)
     indexed = _sync_fts(db)
+    _facet_counts(db)
     db.execute("analyze")
     meta_path = Path(metadata_path) if metadata_path else Path(db_path).resolve().parent / "metadata.json"
     meta = build_metadata(db_name=Path(db_path).stem, archive_dir=archive_dir)
@@ -277,7 +294,7 @@ group by year order by year""",
   coalesce(review_corrected, 0) + coalesce(suit_direct_corrected, 0) + coalesce(suit_after_review_corrected, 0) as corrected_total,
   id as report_id, document_sha256 as original, source_url
 from reports
-where is_current = 1 and (review_corrected > 0 or suit_direct_corrected > 0 or suit_after_review_corrected > 0)
+where (review_corrected > 0 or suit_direct_corrected > 0 or suit_after_review_corrected > 0) and is_current = 1
 order by corrected_total desc, year desc, id""",
         },
         "reports_failing_sum_rules": {
@@ -287,7 +304,7 @@ order by corrected_total desc, year desc, id""",
   r.checks_failed, group_concat(c.rule, ', ') as failed_rules, group_concat(c.detail, ' | ') as details,
   r.document_sha256 as original, r.source_url
 from reports r join checks c on c.report_id = r.id and c.ok = 0
-where r.is_current = 1
+where r.checks_failed > 0 and r.is_current = 1
 group by r.id
 order by r.checks_failed desc, r.id""",
         },
@@ -311,8 +328,8 @@ order by a.province, a.name""",
     review_total, coalesce(suit_direct_total, 0) + coalesce(suit_after_review_total, 0) as suits_total,
     checks_failed
   from reports
-  where is_current = 1 and (agency_id = (select id from agencies where name = :agency)
-                            or cast(agency_id as text) = :agency)
+  where is_current = 1
+    and agency_id = coalesce((select id from agencies where name = :agency), cast(:agency as integer))
 )
 select year, agency, new_requests, new_requests - lag(new_requests) over w as new_requests_change,
   round(100.0 * (new_requests - lag(new_requests) over w) / nullif(lag(new_requests) over w, 0), 1) as new_requests_change_pct,
@@ -381,7 +398,8 @@ def build_metadata(db_name: str = "nianbao", archive_dir: str | Path | None = No
                         "title": "年度报告",
                         "description": "每份被解析的年度报告一行；字段列为表格中的数字（列说明即表格中的中文行列名）。"
                                        "链接：document_sha256 → 存档原件，source_url → 来源页面。",
-                        "facets": ["province", "level", "year", "format", "checks_failed"],
+                        # "published": Datasette's column facet; unfiltered counts precomputed by publish
+                        "facets": [{"published": c} for c in FACETS],
                         "fts_table": "reports_fts",
                         "fts_pk": "search_id",
                         "size": 50,
@@ -428,6 +446,7 @@ def build_metadata(db_name: str = "nianbao", archive_dir: str | Path | None = No
                     "report_texts": {"title": "报告全文", "columns": {"report_id": "报告编号", "text": "全文"}},
                     "reports_fts": {"hidden": True},
                     "reports_fts_state": {"hidden": True},
+                    "reports_facet_counts": {"hidden": True},
                 },
             }
         },

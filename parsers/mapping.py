@@ -85,8 +85,14 @@ def _join_split_labels(rows: list) -> list:
     out: list = []
     for row in rows:
         prev = out[-1] if out else None
+        if prev is not None and row.label and not row.values and prev.values and prev.label \
+                and not _known(prev.leaf) and _known(prev.leaf + row.leaf):
+            # the second half of the label above (values printed on its first line)
+            out[-1] = Row(prev.label + row.label, prev.leaf + row.leaf, prev.values, prev.index)
+            continue
         if (prev is not None and prev.label and not prev.values and row.values
                 and not _known(row.leaf) and _known(prev.leaf + row.leaf)):
+            # the first half of the label below (values printed on its second line)
             out[-1] = Row(prev.label + row.label, prev.leaf + row.leaf, row.values, row.index)
             continue
         out.append(row)
@@ -175,6 +181,10 @@ def _section2(rows: list, fmt: str, m: Mapped, strict: bool) -> None:
 
 
 def _section3(rows: list, fmt: str, m: Mapped, strict: bool, unresolved: list):
+    """Table 三. Rows whose label names a row of the form are anchors (in the form's order);
+    rows without a recognisable label (lost, garbled, only a group heading) fill the form rows
+    missing between two anchors, and only when their count fits the gap: a stray row never
+    shifts the rows after it."""
     order = schema.section3_rows(fmt)
     cols = schema.section3_columns()
     patterns = [(k, p) for k, p in schema.row_patterns("section3") if k in order]
@@ -183,40 +193,76 @@ def _section3(rows: list, fmt: str, m: Mapped, strict: bool, unresolved: list):
     if start is None:
         return None, None
     m.sections_found.add("3")
-    assigned: dict = {}
-    nxt = 0
-    end = start
+    cand: list = []                  # [row, key or None] in document order
     for row in rows[start:]:
+        if _is_section4_header(row) and not row.numbers:
+            break
         if not row.values or (not row.numbers and not strict):
-            if _is_section4_header(row):
-                break
             continue
         key = _match(patterns, row.leaf)
         if key is None and not (row.leaf and parents.search(row.leaf)):
             key = _match(patterns, row.label)
         if key is None and not row.label and len(row.numbers) < len(cols) // 2:
             continue      # a stray number between rows (a page number), not a table row
-        if key is None or key in assigned:
-            # a lost label, or only a group heading: the form's order says which row this is
-            if nxt >= len(order) or order[nxt] in assigned:
-                continue
-            key = order[nxt]
-            if row.label:
-                m.notes.append(f"row labelled {row.label!r} read as {key} by the form's order")
-        assigned[key] = row
-        nxt = order.index(key) + 1
-        end = row.index
+        cand.append([row, key])
+        if key == order[-1]:
+            break
+    # anchors: the first row naming each form row, in increasing form order
+    last = -1
+    for c in cand:
+        if c[1] is not None and order.index(c[1]) > last:
+            last = order.index(c[1])
+        else:
+            c[1] = None
+    placed: list = []                # (row, key)
+    gap: list = []
+    prev = -1
+    for c in cand + [[None, None]]:
+        row, key = c
+        if row is not None and key is None:
+            gap.append(row)
+            continue
+        nxt = order.index(key) if key is not None else len(order)
+        placed.extend(_fill_gap(gap, list(order[prev + 1:nxt]), len(cols), m, tail=key is None))
+        gap = []
+        if key is not None:
+            placed.append((row, key))
+            prev = nxt
+    for row, key in placed:
         keys = [schema.req_key(key, c) for c in cols]
         tokens, nums, why = _fit(row.values, len(cols), strict)
         if tokens is not None:
             _assign(m, keys, tokens)
         else:
             unresolved.append((keys, nums, f"table 三 row {key} {why}"))
-        if key == order[-1]:
-            break
-    # end = index within `rows` of the last section-3 row
-    end_pos = next(i for i, r in enumerate(rows) if r.index == end)
+    end = max((row.index for row, _ in placed), default=rows[start].index)
+    end_pos = max(i for i, r in enumerate(rows) if r.index == end)
     return start, end_pos
+
+
+def _fill_gap(gap: list, slots: list, width: int, m: Mapped, tail: bool) -> list:
+    """Place unlabelled rows into the form rows missing between two anchors."""
+    if not gap or not slots:
+        for row in gap:
+            m.notes.append(f"row labelled {row.label!r} with {len(row.numbers)} values is not a row of table 三: ignored")
+        return []
+    if len(gap) > len(slots):
+        # keep the rows that look most like table rows (a full set of values), in order
+        keep = sorted(sorted(range(len(gap)), key=lambda i: (abs(len(gap[i].values) - width), i))[:len(slots)])
+        for i in range(len(gap)):
+            if i not in keep:
+                m.notes.append(f"row labelled {gap[i].label!r} with {len(gap[i].numbers)} values is not a row of table 三: ignored")
+        gap = [gap[i] for i in keep]
+    if len(gap) < len(slots) and not tail:
+        for row in gap:
+            m.notes.append(f"row labelled {row.label!r} could not be placed: {len(slots)} form rows "
+                           f"({', '.join(slots)}) are missing around it")
+        return []
+    out = []
+    for row, key in zip(gap, slots):
+        m.notes.append(f"row labelled {row.label!r} read as {key} by the form's order")
+        out.append((row, key))
+    return out
 
 
 def _is_section4_header(row: Row) -> bool:

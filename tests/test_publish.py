@@ -138,7 +138,7 @@ def test_metadata_labels_and_facets():
     assert set(labels) <= set(t["columns"])
     assert t["columns"]["review_corrected"] == labels["review_corrected"]
     assert "复议" in t["columns"]["review_corrected"]
-    assert t["facets"] == ["province", "level", "year", "format", "checks_failed"]
+    assert [list(f.values())[0] for f in t["facets"]] == ["province", "level", "year", "format", "checks_failed"]
     json.dumps(meta, ensure_ascii=False)
 
 
@@ -147,7 +147,15 @@ def test_reports_page_facets(ds):
     facets = r.json()["facet_results"]
     assert set(facets) == {"province", "level", "year", "format", "checks_failed"}
     prov = {v["value"]: v["count"] for v in facets["province"]["results"]}
-    assert prov["广东省"] == 3 and prov["浙江省"] == 1
+    assert prov == {"广东省": 3, "浙江省": 1}
+    assert {v["value"]: v["count"] for v in facets["year"]["results"]} == {2022: 2, 2023: 3}
+    # filtered: computed live
+    r = get(ds, "/nianbao/reports.json?_shape=objects&_size=0&year=2023")
+    facets = r.json()["facet_results"]
+    assert {v["value"]: v["count"] for v in facets["province"]["results"]} == {"广东省": 2}
+    assert {v["value"]: v["count"] for v in facets["level"]["results"]} == {"部门": 1, "县级": 1, "国务院部门": 1}
+    r = get(ds, "/nianbao/reports.json?_shape=objects&_size=0&_search=公安")
+    assert {v["value"]: v["count"] for v in r.json()["facet_results"]["year"]["results"]} == {2022: 1, 2023: 1}
     html = get(ds, "/nianbao").text
     assert "年报 · 政府信息公开工作年度报告数据库" in html
 
