@@ -112,7 +112,7 @@ def cmd_publish(args) -> int:
 
 def cmd_serve(args) -> int:
     from nianbao.serve import serve
-    return serve(args.db, port=args.port, archive_dir=args.archive) or 0
+    return serve(args.db, port=args.port, archive_dir=args.archive, immutable=not args.mutable) or 0
 
 
 def cmd_export(args) -> int:
@@ -165,6 +165,9 @@ def main(argv=None) -> int:
     s = sub.add_parser("serve", help="serve the database with Datasette on 127.0.0.1")
     db_args(s)
     s.add_argument("--port", type=int, default=8001)
+    s.add_argument("--mutable", action="store_true",
+                   help="the database may change while served (a nightly crawl writes to it); "
+                        "no .db download in this mode")
     s.set_defaults(func=cmd_serve)
 
     s = sub.add_parser("export", help="write a dated bundle (CSV, Parquet, SQLite) for researchers")
