@@ -304,6 +304,7 @@ order by corrected_total desc, year desc, id""",
   r.checks_failed, group_concat(c.rule, ', ') as failed_rules, group_concat(c.detail, ' | ') as details,
   r.document_sha256 as original, r.source_url
 from reports r join checks c on c.report_id = r.id and c.ok = 0
+  and c.rule in (""" + ", ".join(f"'{rule}'" for rule, _ in schema.rules()) + """)
 where r.checks_failed > 0 and r.is_current = 1
 group by r.id
 order by r.checks_failed desc, r.id""",

@@ -118,12 +118,28 @@ def build_report(ex: Extract) -> dict:
                       checks=checks.check(m.fields, fmt))
         if ex.medium == "ocr":
             report["checks"].append(_ocr_check(m, notes))
+        elif unresolved:
+            report["checks"].append(_placement_check(notes))
         return report
     if meta.looks_like_report(title, ex.text):
         report["format"] = "legacy" if fmt == "legacy" else None
         if fmt == "legacy":
             notes.append("a report on 2018 or earlier: no national table format, text kept, no fields")
     return report
+
+
+OCR_MIN_CONFIDENCE = 80
+
+
+def _placement_check(notes: list) -> dict:
+    """Rows that printed more or fewer values than the form has cells were placed by the sum
+    rules, or left empty. The rules cannot tell a lost value from a printed blank, nor catch two
+    swapped equal values, so such a report is not verified: a reading check, not one of the
+    form's rules (the form's numbers may well add up)."""
+    rows = [n.split(":")[0] for n in notes if "placed by the sum rules" in n or "placement ambiguous" in n]
+    return {"rule": "cell_placement", "ok": False,
+            "detail": f"{len(rows)} rows did not print one value per cell and were placed by the sum "
+                      f"rules or left empty: {'; '.join(rows)}"}
 
 
 OCR_MIN_CONFIDENCE = 80

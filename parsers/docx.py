@@ -94,6 +94,19 @@ def _children(el, tags):
             yield from _children(ch, tags)
 
 
+def _text_boxes(p):
+    """The text boxes (w:txbxContent) anchored in a paragraph, once each: not the copy in an
+    mc:Fallback branch, not a box nested in another (that one is walked with its parent)."""
+    for box in p.iter(_q("txbxContent")):
+        anc = box.getparent()
+        while anc is not None and anc is not p:
+            if anc.tag in ("{%s}Fallback" % MC, _q("txbxContent")):
+                break
+            anc = anc.getparent()
+        else:
+            yield box
+
+
 class _Walker:
     def __init__(self):
         self.lines: list[str] = []
@@ -103,6 +116,12 @@ class _Walker:
     def body(self, el):
         for ch in _children(el, (_q("p"), _q("tbl"))):
             if ch.tag == _q("p"):
+                boxes = list(_text_boxes(ch))
+                if boxes:
+                    # WPS and Word put whole tables in text frames: walk them in place
+                    for box in boxes:
+                        self.body(box)
+                    continue
                 t = _para_text(ch).replace("\n", " ").strip()
                 if t:
                     self.lines.append(t)

@@ -17,6 +17,14 @@ _DATE_LINE = re.compile(r"^(?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$"
 
 
 def find_title(text: str, hint: str | None = None) -> str | None:
+    """The report's title without the brackets some print around it (《…》)."""
+    title = _find_title(text, hint)
+    if title:
+        title = re.sub(r"^[《〈“\"「『【]+|[》〉”\"」』】]+$", "", title) or title
+    return title
+
+
+def _find_title(text: str, hint: str | None = None) -> str | None:
     """The report's title: the medium's hint when it names a report, else the first lines of the
     text that do (a title broken over lines is joined)."""
     if hint:
