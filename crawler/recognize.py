@@ -15,13 +15,14 @@ YEAR = re.compile(r"(?:19|20)\d\d\s*年|(?:19|20)\d\d\s*年度|[（(](?:19|20)\d
 DISCLOSURE = re.compile(r"信息公开|政务公开|政府公开")
 REPORT_END = re.compile(r"(年度报告|年报|工作报告)$")
 EXCLUDE = re.compile(r"指南|要点|通知|公告|通告|解读|培训|会议|召开|部署|方案|计划|目录|制度|规定|办法|意见|的函|批复|考核|测评|评估|征集|新闻")
-TRAILING = re.compile(r"(\.(pdf|docx?|wps|rtf|xlsx?|html?|shtml|jpe?g|png|et)|[（(【\[][^（()）】\]]*[)）】\]]|[\s\-—_:：.。…·]+)$", re.I)
+TRAILING = re.compile(r"(\.(pdf|docx?|wps|rtf|xlsx?|html?|shtml|jpe?g|png|et)|(?<!\d)(?:19|20)\d\d[-./]\d{1,2}[-./]\d{1,2}|[（(【\[][^（()）】\]]*[)）】\]]|[\s\-—_:：.。…·]+)$", re.I)
 
 COLUMN_WORDS = re.compile(r"年报|年度报告")
 YEAR_FOLDER = re.compile(r"^(?:19|20)\d\d年?度?$")
 ARTICLE_URL = re.compile(r"/t\d{8}_\d+|post_\d+|art_\d+_\d+|showinfo|infoGuid|/content/|detail|article|"
                          r"/\d{4}-?\d{2}/|/(?:19|20)\d\d/\d{2,4}/|[/_]\d{5,}\.s?html?$|[?&](?:id|infoid|articleid)=", re.I)
-NAV_WORDS = re.compile(r"^(政府)?信息公开$|^政府信息公开(目录|专栏|平台)?$|^政务公开$|^信息公开(目录|专栏|平台)?$|^法定主动公开内容$|^政府信息公开年报$")
+NAV_WORDS = re.compile(r"^(政府)?信息公开$|^政府信息公开(目录|专栏|平台|网)?$|^政务公开(专栏|专题|平台|目录)?$|"
+                       r"^信息公开(目录|专栏|平台)?$|^法定主动公开内容$|^政府信息公开年报$|^政务信息公开$|^政府公开$")
 PAGER_TEXT = re.compile(r"^(下一?页|下页|后页|尾页|末页|>|»|›|\d{1,3})$")
 ATTACH_EXT = re.compile(r"\.(pdf|docx?|wps|rtf|xlsx?|et|ofd|jpe?g|png|tiff?|gif|zip|rar)(?:$|[?#&])", re.I)
 
@@ -38,12 +39,14 @@ def clean_title(text: str | None) -> str:
 
 def is_report_title(text: str | None) -> bool:
     """Is this link text / page title an information-disclosure annual report?"""
-    t = clean_title(text)
+    raw = re.sub(r"\s+", "", text or "")
+    t = clean_title(raw)
     if not t or len(t) > 80:
         return False
-    if EXCLUDE.search(t):
+    if EXCLUDE.search(raw):       # also "…年度报告（解读）": the bracket is stripped below
         return False
-    return bool(YEAR.search(t) and DISCLOSURE.search(t) and REPORT_END.search(t))
+    # the year may sit in a stripped bracket: "…工作年度报告（2023年）"
+    return bool(YEAR.search(raw) and DISCLOSURE.search(t) and REPORT_END.search(t))
 
 
 def maybe_report_title(text: str | None) -> bool:
@@ -51,6 +54,15 @@ def maybe_report_title(text: str | None) -> bool:
     t = re.sub(r"\s+", "", text or "")
     return bool(t and (t.endswith("...") or t.endswith("…")) and DISCLOSURE.search(t)
                 and not EXCLUDE.search(t) and YEAR.search(t))
+
+
+def is_bare_report_title(text: str | None) -> bool:
+    """A title that names a year and ends with 年度报告 / 年报 but not 信息公开 (``2023年度报告``,
+    ``某局2023年年报``): inside an annual-report column this is a report, not a sub-column."""
+    t = clean_title(text)
+    if not t or len(t) > 60 or EXCLUDE.search(re.sub(r"\s+", "", text or "")) or is_year_folder(t):
+        return False
+    return bool(YEAR.search(t) and REPORT_END.search(t))
 
 
 def is_column_title(text: str | None) -> bool:

@@ -35,6 +35,8 @@ def _title_hint(doc) -> str | None:
         for el in doc.xpath(sel):
             t = re.sub(r"\s+", "", el if isinstance(el, str) else _cell_text(el))
             if 4 <= len(t) <= 150 and not re.search(r"[。；]", t):
+                if _REPORTISH.search(t) and _YEAR.search(t):
+                    return t          # the best kind of candidate, in the preferred order
                 found.append(t)
     for want in (lambda t: _REPORTISH.search(t) and _YEAR.search(t), lambda t: _REPORTISH.search(t), bool):
         for t in found:

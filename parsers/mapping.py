@@ -9,6 +9,7 @@ guessed.
 """
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass, field
 
@@ -181,53 +182,29 @@ def _section2(rows: list, fmt: str, m: Mapped, strict: bool) -> None:
 
 
 def _section3(rows: list, fmt: str, m: Mapped, strict: bool, unresolved: list):
-    """Table 三. Rows whose label names a row of the form are anchors (in the form's order);
-    rows without a recognisable label (lost, garbled, only a group heading) fill the form rows
-    missing between two anchors, and only when their count fits the gap: a stray row never
-    shifts the rows after it."""
+    """Table 三. The value rows are aligned to the form's rows in order (``_align``): a label that
+    names a form row pins it, a garbled or split label counts by how much of the form's label
+    it shares, a lost label takes its place by order, and a stray row is left out rather than
+    shifting the rows after it."""
     order = schema.section3_rows(fmt)
     cols = schema.section3_columns()
     patterns = [(k, p) for k, p in schema.row_patterns("section3") if k in order]
-    parents = schema.section3_parent_pattern()
     start = next((i for i, r in enumerate(rows) if r.values and _match(patterns, r.leaf, r.label) == "new"), None)
     if start is None:
         return None, None
     m.sections_found.add("3")
-    cand: list = []                  # [row, key or None] in document order
+    cand: list = []
     for row in rows[start:]:
         if _is_section4_header(row) and not row.numbers:
             break
         if not row.values or (not row.numbers and not strict):
             continue
-        key = _match(patterns, row.leaf)
-        if key is None and not (row.leaf and parents.search(row.leaf)):
-            key = _match(patterns, row.label)
-        if key is None and not row.label and len(row.numbers) < len(cols) // 2:
+        if not row.label and len(row.numbers) < len(cols) // 2:
             continue      # a stray number between rows (a page number), not a table row
-        cand.append([row, key])
-        if key == order[-1]:
+        cand.append(row)
+        if _match(patterns, row.leaf) == order[-1]:
             break
-    # anchors: the first row naming each form row, in increasing form order
-    last = -1
-    for c in cand:
-        if c[1] is not None and order.index(c[1]) > last:
-            last = order.index(c[1])
-        else:
-            c[1] = None
-    placed: list = []                # (row, key)
-    gap: list = []
-    prev = -1
-    for c in cand + [[None, None]]:
-        row, key = c
-        if row is not None and key is None:
-            gap.append(row)
-            continue
-        nxt = order.index(key) if key is not None else len(order)
-        placed.extend(_fill_gap(gap, list(order[prev + 1:nxt]), len(cols), m, tail=key is None))
-        gap = []
-        if key is not None:
-            placed.append((row, key))
-            prev = nxt
+    placed = _align(cand, fmt, len(cols), m, strict)
     for row, key in placed:
         keys = [schema.req_key(key, c) for c in cols]
         tokens, nums, why = _fit(row.values, len(cols), strict)
@@ -240,28 +217,92 @@ def _section3(rows: list, fmt: str, m: Mapped, strict: bool, unresolved: list):
     return start, end_pos
 
 
-def _fill_gap(gap: list, slots: list, width: int, m: Mapped, tail: bool) -> list:
-    """Place unlabelled rows into the form rows missing between two anchors."""
-    if not gap or not slots:
-        for row in gap:
+@functools.lru_cache(maxsize=None)
+def _canonical_labels(fmt: str) -> dict:
+    """Form row → its printed label, normalised (本年新收政府信息公开申请数量 …)."""
+    return {r["key"]: label_key(r["label"]) for r in schema.raw()["section3"]["rows"]
+            if fmt in r.get("formats", schema.TABLE_FORMATS)}
+
+
+def _shared(a: str, b: str) -> int:
+    """Length of the longest run of characters ``a`` and ``b`` share."""
+    best = 0
+    for i in range(len(a)):
+        for j in range(i + best + 1, len(a) + 1):
+            if a[i:j] in b:
+                best = j - i
+            else:
+                break
+    return best
+
+
+def _named(row: Row, patterns, parents) -> str | None:
+    """The form row a printed row's label names, if any (its last label cell first)."""
+    return _match(patterns, row.leaf) or (None if row.leaf and parents.search(row.leaf) else _match(patterns, row.label))
+
+
+def _row_score(row: Row, named: str | None, key: str, fmt: str, strict: bool) -> float:
+    """How well a printed row fits a form row: its label names it (strong), names another row
+    (against), or shares a long run of the form's label (a garbled or split label)."""
+    if named == key:
+        return 4.0
+    if named is not None:
+        if strict or len(row.label) <= 12:
+            return -3.0
+        # in text layout, a long label may be fragments of two rows fused by the extraction
+        share = _shared(row.label, _canonical_labels(fmt)[key])
+        return -3.0 + (2.0 if share >= 5 else 0.0)
+    share = _shared(row.label, _canonical_labels(fmt)[key]) if row.label else 0
+    return 2.0 * share / max(len(_canonical_labels(fmt)[key]), 1) + (1.0 if share >= 4 else 0.0)
+
+
+def _align(cand: list, fmt: str, width: int, m: Mapped, strict: bool) -> list:
+    """Align printed rows to form rows in order (a small dynamic programme): each printed row is
+    placed on one form row or left out, each form row gets at most one printed row. Returns
+    ``[(row, key)]`` and notes every row placed without its label and every row left out."""
+    order = schema.section3_rows(fmt)
+    patterns = [(k, p) for k, p in schema.row_patterns("section3") if k in order]
+    parents = schema.section3_parent_pattern()
+    R, S = len(cand), len(order)
+    SKIP, MISS = -0.6, -0.4
+    use = [1.0 if len(r.values) >= width - 1 else 0.2 for r in cand]   # full rows are table rows
+    named = [_named(r, patterns, parents) for r in cand]
+    idx = [order.index(k) if k is not None else -1 for k in named]
+    if all(i >= 0 for i in idx) and all(a < b for a, b in zip(idx, idx[1:])):
+        return list(zip(cand, named))      # every row names its form row, in order
+    score = [[use[i] + _row_score(cand[i], named[i], order[j], fmt, strict) for j in range(S)] for i in range(R)]
+    NEG = float("-inf")
+    f = [[NEG] * (S + 1) for _ in range(R + 1)]
+    back = [[None] * (S + 1) for _ in range(R + 1)]
+    f[0][0] = 0.0
+    for i in range(R + 1):
+        for j in range(S + 1):
+            if i == 0 and j == 0:
+                continue
+            best, how = NEG, None
+            if i > 0 and f[i - 1][j] + SKIP > best:
+                best, how = f[i - 1][j] + SKIP, "skip"
+            if j > 0 and f[i][j - 1] + MISS > best:
+                best, how = f[i][j - 1] + MISS, "miss"
+            if i > 0 and j > 0 and f[i - 1][j - 1] + score[i - 1][j - 1] > best:
+                best, how = f[i - 1][j - 1] + score[i - 1][j - 1], "take"
+            f[i][j], back[i][j] = best, how
+    out, i, j = [], R, S
+    while i or j:
+        how = back[i][j]
+        if how == "take":
+            out.append((cand[i - 1], order[j - 1]))
+            i, j = i - 1, j - 1
+        elif how == "skip":
+            row = cand[i - 1]
             m.notes.append(f"row labelled {row.label!r} with {len(row.numbers)} values is not a row of table 三: ignored")
-        return []
-    if len(gap) > len(slots):
-        # keep the rows that look most like table rows (a full set of values), in order
-        keep = sorted(sorted(range(len(gap)), key=lambda i: (abs(len(gap[i].values) - width), i))[:len(slots)])
-        for i in range(len(gap)):
-            if i not in keep:
-                m.notes.append(f"row labelled {gap[i].label!r} with {len(gap[i].numbers)} values is not a row of table 三: ignored")
-        gap = [gap[i] for i in keep]
-    if len(gap) < len(slots) and not tail:
-        for row in gap:
-            m.notes.append(f"row labelled {row.label!r} could not be placed: {len(slots)} form rows "
-                           f"({', '.join(slots)}) are missing around it")
-        return []
-    out = []
-    for row, key in zip(gap, slots):
-        m.notes.append(f"row labelled {row.label!r} read as {key} by the form's order")
-        out.append((row, key))
+            i -= 1
+        else:
+            j -= 1
+    out.reverse()
+    for row, key in out:
+        if named[cand.index(row)] != key and _match(patterns, row.label) != key:
+            m.notes.append(f"row labelled {row.label!r} read as {key} by the form's order")
     return out
 
 

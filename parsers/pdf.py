@@ -262,7 +262,8 @@ def read(data: bytes) -> Extract:
                     for top, cells in layout:
                         line = "\t".join(c.text for c in cells)
                         # one-cell lines are prose; a line with several cells is a table row
-                        items.append((top, line, cells if tabular and len(cells) > 1 else None))
+                        # label-only lines stay rows: a wrapped label is joined to its values later
+                        items.append((top, line, cells if tabular else None))
                 items.sort(key=lambda it: it[0])
                 for _, line, cells in items:
                     if line.strip():

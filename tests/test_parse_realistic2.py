@@ -57,7 +57,7 @@ RL_CASES = {
     "horizontal_rules_split_pages": ("2021", False, dict(rules="horizontal", repeat_header=True, s3_row_height=30)),
 }
 WRAP = ("parsers/pdf.py read(): the text-layout fallback emits one row per text line; a label wrapped over 2-3 lines with the values on its middle line leaves the numbers under a label fragment (政府信息公开 / 的，只计这一), label-only lines are dropped as prose, and mapping._section3 never finds its 'new' anchor (or loses the long （六） rows)")
-RL_XFAIL = {"no_rules_wrapped_labels": WRAP, "three_line_wrapped_labels": WRAP}
+RL_XFAIL: dict = {}   # wrapped labels: fixed (label-only lines kept, rows aligned to the form)
 
 
 @pytest.mark.parametrize("name", sorted(RL_CASES))
@@ -123,7 +123,7 @@ def chromium_pdfs(workdir):
     return out
 
 
-CHROMIUM_XFAIL = {"borderless_right_aligned": WRAP, "borderless_thousands_split_thead": WRAP}
+CHROMIUM_XFAIL: dict = {}
 
 
 @pytest.mark.parametrize("name", sorted(CHROMIUM_CASES))

@@ -13,22 +13,34 @@ Platform quirks (each platform spider is a few lines over this base):
   ``index.html``, ``index_1.html``…; the page count only in ``createPageHTML(count, cur, "index",
   "html")`` (old form, page 2 = ``index_1``) or ``createPageHTML('page_div', total, cur, 'index',
   'shtml', rows)`` (new form, numbering base differs by site: both ``index_1…`` and ``index_N``
-  are tried, a 404 there is quiet). Bodies in ``div.TRS_Editor`` / ``.trs_editor_view`` /
+  are tried, a 404 there is quiet); the arguments may be variables set earlier in the script
+  (``var countPage = 3//共多少页`` … ``createPageHTML(countPage, currentPage, "index", "shtml")``). Bodies in ``div.TRS_Editor`` / ``.trs_editor_view`` /
   ``#zoom``; attachments ``./P0YYYYMM…pdf`` relative to the article.
 - **Hanweb JCMS** (``hanweb.py``): columns ``/col/col<id>/index.html`` embed the first records in
   ``<script type="text/xml"><datastore>…<record><![CDATA[<li>…]]></record>``; the total is in
   ``<totalrecord>`` or ``totalRecord:N``; further records by POST to
   ``/module/web/jpage/dataproxy.jsp?startrecord=&endrecord=&perpage=`` with the form fields of
-  ``<nextgroup>`` (col, appid, webid, path, columnid, unitid, webname, permissiontype). Articles
+  ``<nextgroup>`` (col, appid, webid, path, columnid, unitid, webname, permissiontype); without a
+  ``<nextgroup>`` they come from the ``jpage({… ajaxParam: {columnid, unitid …}})`` call or the
+  ``<div id="<unitid>">`` around the datastore (the unit id differs from the column id). Articles
   ``/art/Y/M/D/art_<col>_<id>.html``, body ``#zoom``; downloads via ``downfile.jsp``.
 - **Guangdong intensive platform** (``gdzwfw.py``): articles ``…/content/post_<id>.html``, lists
   ``index.html``, ``index_2.html`` with 下一页 links; attachments under ``/attachment/``.
 - **Epoint WebBuilder / JS shells** (``epoint.py``): detail pages ``showinfo.html?infoGuid=<uuid>``
   are empty shells filled by ``fetch()`` of a JSON endpoint; they are rendered by Chromium through
   scrapy-playwright (only those pages: attachments never go through the browser). Any article
-  that arrives as an almost empty page full of scripts is re-requested through the browser.
+  that arrives as an almost empty page full of scripts is re-requested through the browser, and so
+  is a column list (or the start page) with no article link whose inline script calls a data
+  endpoint (``fetch(`` / ``$.ajax`` / ``XMLHttpRequest``): the list is filled by JavaScript.
 - **Generic** (``generic.py``): discovery by link text only, pagination by 下一页 / page-number
   links; ``auto`` enables every platform's hooks and records the platform it detected.
+
+Recognition and scope: a link to another host (other than a sub-domain of the same site) is never
+followed, from lists or from articles; inside a report column an article titled only by a year
+(``2023年度报告``) is opened and kept if the page holds the report, and when such an article (or one
+titled only by its agency) has no tables its attachments are fetched and the parser decides;
+documents shown in ``<iframe>``/``<embed>`` (including ``viewer.html?file=…pdf``) count as
+attachments. A source may set ``download_timeout`` (seconds; failure ``timeout``).
 
 Faults handled everywhere: robots.txt (excluded URLs are never fetched; failure ``robots``),
 anti-bot walls (412 + ``$_ts`` Rivers Security, 521 + ``__jsl_clearance`` Jiasule → failure
@@ -49,14 +61,18 @@ from scrapy.exceptions import IgnoreRequest
 from crawler.items import DocumentItem
 from crawler.recognize import (REPORT_CONTENT, blocked_kind, is_article_url, is_attachment_url,
                                is_column_title, is_nav_title, is_pager_text, is_report_title,
-                               is_year_folder, maybe_report_title, EXCLUDE, sniff)
+                               is_year_folder, maybe_report_title, EXCLUDE, sniff,
+                               is_bare_report_title)
 
 log = logging.getLogger(__name__)
 
 BODY_SELECTORS = ["div.TRS_Editor", ".trs_editor_view", "#zoom", ".article-content", "#content",
                   ".ewb-article-info", ".article", ".content", "#UCAP-CONTENT", ".zw", ".main", "body"]
-TRS_PAGER = re.compile(r"createPageHTML\(\s*(?:['\"][\w-]+['\"]\s*,\s*)?(\d+)\s*,\s*(\d+)\s*,\s*['\"]([\w-]+)['\"]\s*,\s*['\"](\w+)['\"]")
+TRS_PAGER = re.compile(r"createPageHTML\(\s*(?:['\"][\w-]+['\"]\s*,\s*)?([\w$.]+)\s*,\s*([\w$.]+)\s*,\s*['\"]([\w-]+)['\"]\s*,\s*['\"](\w+)['\"]")
 TRS_PAGER_NEW = re.compile(r"createPageHTML\(\s*['\"][\w-]+['\"]\s*,")
+JS_DATA_CALL = re.compile(r"\bfetch\s*\(|\$\.(?:ajax|get|post|getJSON)\s*\(|XMLHttpRequest|axios\.|\.load\s*\(")
+YEAR_RE = re.compile(r"(?:19|20)\d\d")
+COLUMN_RE = re.compile(r"年报|年度报告")
 CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
 
 
@@ -93,6 +109,8 @@ class PortalSpider(scrapy.Spider):
         self.max_pages = int(self.source.get("max_pages") or 300)
         mb = self.source.get("max_size_mb")
         self.max_size = int(float(mb) * 1024 * 1024) if mb else None
+        to = self.source.get("download_timeout") or self.source.get("timeout")
+        self.timeout = float(to) if to else None
         self.host = host_of(self.start_url)
         self.site = site_of(self.host)
         self.health = collections.Counter()
@@ -111,6 +129,8 @@ class PortalSpider(scrapy.Spider):
         """A list / navigation page: always re-fetched (cheap), never archived."""
         meta = dict(meta or {})
         meta["kind"] = "list"
+        if self.timeout:
+            meta.setdefault("download_timeout", self.timeout)
         return scrapy.Request(url, callback=callback or self.parse_list, errback=self.on_error,
                               meta=meta, **kw)
 
@@ -133,6 +153,8 @@ class PortalSpider(scrapy.Spider):
                 if prev.get("last_modified"):
                     headers["If-Modified-Since"] = prev["last_modified"]
                 meta["conditional"] = True
+        if self.timeout:
+            meta.setdefault("download_timeout", self.timeout)
         if self.max_size and not browser:
             meta["download_maxsize"] = self.max_size
         return scrapy.Request(url, callback=callback, errback=self.on_error, headers=headers,
@@ -218,9 +240,36 @@ class PortalSpider(scrapy.Spider):
             self.detected = self.detect(response)
         depth = response.meta.get("nav_depth", 0)
         in_column = response.meta.get("in_column", False)
-        yield from self.follow_links(response, list(self.anchors(response)), depth, in_column)
+        docs = 0
+        for req in self.follow_links(response, list(self.anchors(response)), depth, in_column):
+            if req is not None and req.meta.get("kind") != "list":
+                docs += 1
+            yield req
         for hook in self.active_hooks():
-            yield from getattr(self, f"hook_{hook}")(response, depth)
+            for req in getattr(self, f"hook_{hook}")(response, depth):
+                if req is not None and req.meta.get("kind") != "list":
+                    docs += 1
+                yield req
+        if (docs == 0 and (in_column or response.meta.get("entry")) and not response.meta.get("rendered")
+                and self.list_is_js(response)):
+            # a column whose list arrives by JavaScript (Epoint-like fetch / $.ajax): render it
+            log.info("JS-filled list, rendering with Chromium: %s", response.url)
+            self.detected = self.detected or "epoint"
+            yield self.render_list_request(response)
+
+    def list_is_js(self, response) -> bool:
+        """A list page whose items are filled by a script calling a data endpoint."""
+        scripts = " ".join(response.css("script:not([src])::text").getall())
+        if not JS_DATA_CALL.search(scripts):
+            return False
+        return not any(is_article_url(u) and self.same_site(u) for _, _, u in self.anchors(response))
+
+    def render_list_request(self, response):
+        from scrapy_playwright.page import PageMethod
+        meta = {k: response.meta[k] for k in ("nav_depth", "in_column") if k in response.meta}
+        meta.update({"playwright": True, "rendered": True,
+                     "playwright_page_methods": [PageMethod("wait_for_load_state", "networkidle")]})
+        return self.page_request(response.url, meta=meta, dont_filter=True)
 
     def active_hooks(self):
         return self.hooks
@@ -229,6 +278,8 @@ class PortalSpider(scrapy.Spider):
         made_column = False
         for text, title, url in anchors:
             label = title if len(title) > len(text) else text
+            if not self.same_site(url):
+                continue      # links to other hosts are never followed (another portal's business)
             if is_report_title(label) or is_report_title(text):
                 made_column = True
                 if is_attachment_url(url) and not re.search(r"\.s?html?($|\?)", url):
@@ -237,6 +288,10 @@ class PortalSpider(scrapy.Spider):
                 else:
                     yield self.doc_request(url, self.parse_article, title=label,
                                            source_url=response.url, browser=self.needs_browser(url))
+            elif in_column and is_article_url(url) and is_bare_report_title(label):
+                # "2023年度报告" in a report column: opened, kept if the page holds the report
+                yield self.doc_request(url, self.parse_article, title=None, source_url=response.url,
+                                       browser=self.needs_browser(url), meta={"maybe": True})
             elif self.same_site(url) and (maybe_report_title(label) or (
                     in_column and is_article_url(url) and label and not EXCLUDE.search(label)
                     and not is_pager_text(text) and not is_column_title(label) and not is_year_folder(label)
@@ -250,6 +305,8 @@ class PortalSpider(scrapy.Spider):
                 continue
             label = title if len(title) > len(text) else text
             if is_report_title(label):
+                continue
+            if in_column and is_article_url(url) and is_bare_report_title(label):
                 continue
             if is_column_title(label) and depth < self.max_nav_depth + 2:
                 yield self.list_request(url, depth + 1, in_column=True)
@@ -284,7 +341,16 @@ class PortalSpider(scrapy.Spider):
         m = TRS_PAGER.search(response.text)
         if not m:
             return
-        count, cur, prefix, ext = int(m.group(1)), int(m.group(2)), m.group(3), m.group(4)
+        def value(arg):
+            """A literal, or a variable set earlier in the page (``var countPage = 3//共多少页``)."""
+            if arg.isdigit():
+                return int(arg)
+            vm = re.search(r"\b(?:var\s+|let\s+|const\s+)?" + re.escape(arg.split(".")[-1])
+                           + r"\s*=\s*['\"]?(\d+)", response.text)
+            return int(vm.group(1)) if vm else None
+        count, cur, prefix, ext = value(m.group(1)), value(m.group(2)), m.group(3), m.group(4)
+        if count is None:
+            return
         newer = bool(TRS_PAGER_NEW.search(response.text))
         if count > 200:
             count = 200
@@ -310,7 +376,7 @@ class PortalSpider(scrapy.Spider):
             return
         m = re.search(r"<totalrecord>\s*(\d+)\s*</totalrecord>", text) or re.search(r"totalRecord\s*[:=]\s*['\"]?(\d+)", text)
         total = int(m.group(1)) if m else 0
-        pm = re.search(r"perPage\s*[:=]\s*['\"]?(\d+)", text)
+        pm = re.search(r"perPage\s*[:=]\s*['\"]?(\d+)", text, re.I)
         per = int(pm.group(1)) if pm else max(len(records), 15)
         ng = re.search(r"<nextgroup>\s*<!\[CDATA\[.*?href=['\"]([^'\"]+)['\"]", text, re.S)
         params = {}
@@ -324,7 +390,17 @@ class PortalSpider(scrapy.Spider):
         pu = re.search(r"proxyUrl\s*:\s*['\"]([^'\"]+)['\"]", text)
         if pu:
             proxy = pu.group(1)
-        colid = params.get("columnid") or (re.search(r"/col/col(\d+)/", response.url) or [None, ""])[1]
+        def script_param(name):
+            sm = re.search(r"\b" + name + r"\s*[:=]\s*['\"]?(\w+)", text, re.I)
+            return sm.group(1) if sm else None
+        colid = (params.get("columnid") or script_param("columnid")
+                 or (re.search(r"/col/col(\d+)/", response.url) or [None, ""])[1])
+        if not params.get("unitid"):
+            params["unitid"] = script_param("unitid") or (
+                re.search(r"<div[^>]+id=['\"](\d+)['\"][^>]*>\s*<script[^>]+text/xml", text) or [None, ""])[1]
+        for k in ("webid", "appid", "webname", "permissiontype"):
+            if not params.get(k) and script_param(k):
+                params[k] = script_param(k)
         form = {"col": "1", "appid": params.get("appid", "1"), "webid": params.get("webid", "1"),
                 "path": params.get("path", "/"), "columnid": colid, "sourceContentType": "1",
                 "unitid": params.get("unitid", ""), "webname": params.get("webname", ""),
@@ -398,6 +474,17 @@ class PortalSpider(scrapy.Spider):
         if not says_report and has_tables and REPORT_CONTENT.search(" ".join(body.css("::text").getall())[:20000]):
             says_report = True
         if not says_report:
+            heading = " ".join(t for t in titles[1:] if t)
+            if (response.meta.get("maybe") and not has_tables and not EXCLUDE.search(heading)
+                    and (YEAR_RE.search(heading) or COLUMN_RE.search(heading))):
+                # an article of a report column titled only "2023年度报告" / by its agency whose
+                # report is an attachment: the attachments are fetched and the parser decides
+                # (a file that is not an annual report stays a document, never a report)
+                reqs = list(self.article_attachments(response, url, link_title or page_title))
+                if reqs:
+                    log.info("report column article with attachments only: %s", url)
+                    yield from reqs
+                    return
             log.info("not a report after all: %s (%s)", url, page_title[:60])
             return
         title = link_title or next((t for t in titles if t and is_report_title(t)), page_title)
@@ -423,14 +510,30 @@ class PortalSpider(scrapy.Spider):
         """Requests for the attachments linked from an article's body."""
         body = self.body_selector(response)
         seen = set()
-        for text, atitle, aurl in self.anchors(response, body):
-            if aurl in seen or not is_attachment_url(aurl) or re.search(r"\.s?html?($|\?)", aurl):
+        for text, atitle, aurl in list(self.anchors(response, body)) + list(self.embedded(response, body)):
+            if (aurl in seen or not is_attachment_url(aurl) or re.search(r"\.s?html?($|\?)", aurl)
+                    or not self.same_site(aurl)):
                 continue
             seen.add(aurl)
             label = atitle if len(atitle) > len(text) else text
             candidate = not EXCLUDE.search(label or "")
             yield self.doc_request(aurl, self.parse_attachment, title=label or title,
                                    source_url=url, candidate=candidate, meta={"kind": "attachment"})
+
+    def embedded(self, response, body):
+        """Documents shown inline: ``<iframe>``/``<embed>``/``<object>`` sources, and the ``file=``
+        of a PDF viewer (``/pdfjs/web/viewer.html?file=/uploads/x.pdf``), as (text, title, url)."""
+        from urllib.parse import parse_qs, unquote
+        for el in body.css("iframe[src], embed[src], object[data]"):
+            src = (el.attrib.get("src") or el.attrib.get("data") or "").strip()
+            if not src or src.startswith(("javascript:", "about:")):
+                continue
+            u = response.urljoin(src)
+            q = parse_qs(urlsplit(u).query)
+            f = (q.get("file") or q.get("url") or q.get("src") or [None])[0]
+            if f:
+                u = response.urljoin(unquote(f))
+            yield "", re.sub(r"\s+", "", el.attrib.get("title") or ""), u
 
     def parse_attachment(self, response):
         if not self.check(response):
