@@ -57,7 +57,6 @@ class ArchivePipeline:
         self.warc = getattr(spider, "warc_writer", None)
 
     async def process_item(self, item, spider=None):
-        from twisted.internet.defer import Deferred  # noqa: F401
         spider = spider or self.crawler.spider
         store, archive, h = spider.store, spider.archive, spider.health
         url = item["url"]

@@ -182,7 +182,6 @@ def read(data: bytes, medium: str = "docx") -> Extract:
         raise ParseError("not a DOCX: no ZIP signature")
     try:
         import docx  # python-docx
-        from docx.opc.exceptions import PackageNotFoundError  # noqa: F401
     except ImportError as e:  # pragma: no cover
         raise ParseError(f"python-docx unavailable: {e}")
     try:

@@ -348,7 +348,7 @@ class PortalSpider(scrapy.Spider):
             vm = re.search(r"\b(?:var\s+|let\s+|const\s+)?" + re.escape(arg.split(".")[-1])
                            + r"\s*=\s*['\"]?(\d+)", response.text)
             return int(vm.group(1)) if vm else None
-        count, cur, prefix, ext = value(m.group(1)), value(m.group(2)), m.group(3), m.group(4)
+        count, prefix, ext = value(m.group(1)), m.group(3), m.group(4)
         if count is None:
             return
         newer = bool(TRS_PAGER_NEW.search(response.text))

@@ -49,7 +49,7 @@ import tempfile
 import threading
 import time
 import zlib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from parsers import schema

@@ -6,7 +6,6 @@ everything this command started.
 """
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -50,7 +49,7 @@ def run_demo(db: str = "data/nianbao.db", archive: str = "data/archive", port: i
         publish(db, archive_dir=archive)
         if not serve:
             return crawl.returncode
-        print(f"[4/4] starting Datasette…", flush=True)
+        print("[4/4] starting Datasette…", flush=True)
         srv = subprocess.Popen([sys.executable, "-m", "nianbao.cli", "serve", "--db", db, "--archive", archive,
                                 "--port", str(port)])
         children.append(srv)
