@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import statistics
 from dataclasses import dataclass, field
 
 from . import schema
@@ -33,6 +34,7 @@ class Row:
     leaf: str                       # the last text cell (normalised key): the most specific label
     values: list                    # Tokens after the label (numbers and blanks)
     index: int                      # position in the document's rows
+    texts: list = field(default_factory=list)   # the label Tokens (their positions, for headers)
 
     @property
     def numbers(self) -> list:
@@ -57,16 +59,18 @@ def tokenize(rows: list) -> list:
         toks = [Token(*read_number(c.text), c) for c in cells]
         labels: list = []
         values: list = []
+        texts: list = []
         for t in toks:
             if t.kind == "text":
                 if values and any(v.kind == "number" for v in values):
-                    out.append(_row(labels, values, i))
-                    labels, values = [], []
+                    out.append(_row(labels, values, i, texts))
+                    labels, values, texts = [], [], []
                 labels.append(label_key(t.cell.text))
+                texts.append(t)
                 values = []          # blanks between label cells are spacing, not values
             else:
                 values.append(t)
-        out.append(_row(labels, values, i))
+        out.append(_row(labels, values, i, texts))
     return _join_split_labels(out)
 
 
@@ -89,20 +93,20 @@ def _join_split_labels(rows: list) -> list:
         if prev is not None and row.label and not row.values and prev.values and prev.label \
                 and not _known(prev.leaf) and _known(prev.leaf + row.leaf):
             # the second half of the label above (values printed on its first line)
-            out[-1] = Row(prev.label + row.label, prev.leaf + row.leaf, prev.values, prev.index)
+            out[-1] = Row(prev.label + row.label, prev.leaf + row.leaf, prev.values, prev.index, prev.texts + row.texts)
             continue
         if (prev is not None and prev.label and not prev.values and row.values
                 and not _known(row.leaf) and _known(prev.leaf + row.leaf)):
             # the first half of the label below (values printed on its second line)
-            out[-1] = Row(prev.label + row.label, prev.leaf + row.leaf, row.values, row.index)
+            out[-1] = Row(prev.label + row.label, prev.leaf + row.leaf, row.values, row.index, prev.texts + row.texts)
             continue
         out.append(row)
     return out
 
 
-def _row(labels: list, values: list, index: int) -> Row:
+def _row(labels: list, values: list, index: int, texts: list = ()) -> Row:
     labels = [lab for lab in labels if lab]
-    return Row("".join(labels), labels[-1] if labels else "", values, index)
+    return Row("".join(labels), labels[-1] if labels else "", values, index, list(texts))
 
 
 def _match(patterns, *labels) -> str | None:
@@ -205,6 +209,8 @@ def _section3(rows: list, fmt: str, m: Mapped, strict: bool, unresolved: list):
         if _match(patterns, row.leaf) == order[-1]:
             break
     placed = _align(cand, fmt, len(cols), m, strict)
+    if not strict:
+        _place_by_position(placed, len(cols), m)
     for row, key in placed:
         keys = [schema.req_key(key, c) for c in cols]
         tokens, nums, why = _fit(row.values, len(cols), strict)
@@ -215,6 +221,66 @@ def _section3(rows: list, fmt: str, m: Mapped, strict: bool, unresolved: list):
     end = max((row.index for row, _ in placed), default=rows[start].index)
     end_pos = max(i for i, r in enumerate(rows) if r.index == end)
     return start, end_pos
+
+
+def _centre(tok: Token):
+    w = tok.cell.where or {}
+    return (w["x"] + w["x1"]) / 2 if "x" in w and "x1" in w else None
+
+
+def _place_by_position(placed: list, width: int, m: Mapped) -> None:
+    """Text layout loses blank cells (no word, no cell). Where the page tells where each value
+    stood, the columns of the full rows give the blanks of the short ones back: a value goes to
+    the nearest column, an empty column becomes a printed blank."""
+    full = [row for row, _ in placed if len(row.numbers) == width and all(_centre(t) is not None for t in row.numbers)]
+    if len(full) < 2:
+        return
+    centres = [statistics.median(_centre(row.numbers[c]) for row in full) for c in range(width)]
+    gaps = [b - a for a, b in zip(centres, centres[1:])]
+    if not gaps or min(gaps) <= 0:
+        return
+    tolerance = min(gaps) / 2
+    for row, key in placed:
+        nums = row.numbers
+        if not nums or len(nums) >= width or any(_centre(t) is None for t in nums):
+            continue
+        slots: list = [None] * width
+        for t in nums:
+            c = min(range(width), key=lambda i: abs(centres[i] - _centre(t)))
+            if abs(centres[c] - _centre(t)) > tolerance or slots[c] is not None:
+                break
+            slots[c] = t
+        else:
+            ref = nums[0].cell
+            row.values = [t if t is not None else Token("blank", None, Cell("", {**ref.where, "col": None, "x": centres[i], "x1": centres[i]}))
+                          for i, t in enumerate(slots)]
+            m.notes.append(f"row {key}: {width - len(nums)} blank cells placed by the columns' positions")
+
+
+def _by_header_position(rows: list, values: list, width: int, m: Mapped) -> list | None:
+    """Table 四 in text layout: the header row naming its 15 columns (结果维持 … 总计, three
+    times) says where each value stands; an empty column is a printed blank."""
+    nums = [t for t in values if t.kind == "number"]
+    if len(nums) >= width or any(_centre(t) is None for t in nums):
+        return None
+    header = next((r for r in rows if len(r.texts) == width and "结果维持" in r.label
+                   and all(_centre(t) is not None for t in r.texts)), None)
+    if header is None:
+        return None
+    centres = [_centre(t) for t in header.texts]
+    gaps = [b - a for a, b in zip(centres, centres[1:])]
+    if min(gaps) <= 0:
+        return None
+    slots: list = [None] * width
+    for t in nums:
+        c = min(range(width), key=lambda i: abs(centres[i] - _centre(t)))
+        if abs(centres[c] - _centre(t)) > min(gaps) / 2 or slots[c] is not None:
+            return None
+        slots[c] = t
+    ref = nums[0].cell
+    m.notes.append(f"table 四: {width - len(nums)} blank cells placed by the header's column positions")
+    return [t if t is not None else Token("blank", None, Cell("", {**ref.where, "col": None}))
+            for t in slots]
 
 
 @functools.lru_cache(maxsize=None)
@@ -328,6 +394,8 @@ def _section4(rows: list, m: Mapped, strict: bool, unresolved: list) -> None:
     if not collected:
         return
     m.sections_found.add("4")
+    if not strict:
+        collected = _by_header_position(body, collected, len(keys), m) or collected
     tokens, nums, why = _fit(collected, len(keys), strict)
     if tokens is not None:
         _assign(m, keys, tokens)

@@ -140,8 +140,9 @@ def _layout_lines(words) -> list[list[dict]]:
     return lines
 
 
-def split_cells(line: list[dict], gap_em: float = 0.9) -> list[tuple[str, float]]:
-    """Split one text line (words sorted by x) into cells on wide horizontal gaps."""
+def split_cells(line: list[dict], gap_em: float = 0.9) -> list[tuple[str, float, float]]:
+    """Split one text line (words sorted by x) into cells on wide horizontal gaps:
+    ``(text, x0, x1)`` per cell."""
     sizes = [w["bottom"] - w["top"] for w in line]
     em = statistics.median(sizes) if sizes else 10.0
     cells: list[list[dict]] = []
@@ -159,7 +160,7 @@ def split_cells(line: list[dict], gap_em: float = 0.9) -> list[tuple[str, float]
                 txt += " " + t
             else:
                 txt += t
-        out.append((txt, c[0]["x0"]))
+        out.append((txt, c[0]["x0"], c[-1]["x1"]))
     return out
 
 
@@ -250,8 +251,8 @@ def read(data: bytes) -> Extract:
                     for ri, ln in enumerate(_layout_lines(words)):
                         cs = split_cells(ln)
                         cells = [Cell(t, {"page": pno, "table": table_no, "row": ri, "col": ci,
-                                          "x": round(x, 1)})
-                                 for ci, (t, x) in enumerate(cs)]
+                                          "x": round(x, 1), "x1": round(x1, 1)})
+                                 for ci, (t, x, x1) in enumerate(cs)]
                         layout.append((ln[0]["top"], cells))
                     # a keyword page is a table page only if some line has >= 3 cells of which
                     # >= 2 are numbers; otherwise it is prose that mentions 行政复议 etc.

@@ -72,11 +72,6 @@ def test_reportlab_pdf_without_grid(name, request):
     assert_report(rep, got)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "parsers/pdf.py read() text-layout fallback drops blank cells (no word, no cell) although it keeps each "
-    "word's x; mapping._fit/checks.repair then place short rows by the sum rules only: rows with several "
-    "zeros come back null ('placement ambiguous') and an all-zero row gets 0 where a blank was printed, "
-    "while every check passes"))
 def test_reportlab_no_rules_blank_cells_are_null_and_noted():
     pytest.importorskip("reportlab")
     rep = _rep("2021", 2023, "XX区教育局", 5, blanks=10)
