@@ -50,8 +50,8 @@ def run_demo(db: str = "data/nianbao.db", archive: str = "data/archive", port: i
         if not serve:
             return crawl.returncode
         print("[4/4] starting Datasette…", flush=True)
-        srv = subprocess.Popen([sys.executable, "-m", "nianbao.cli", "serve", "--db", db, "--archive", archive,
-                                "--port", str(port)])
+        from nianbao.serve import start as start_datasette
+        srv = start_datasette(db, port=port, archive_dir=archive)   # Datasette itself: terminate() reaches it
         children.append(srv)
         url = f"http://127.0.0.1:{port}/"
         if _wait_http(url):
