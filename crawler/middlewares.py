@@ -147,3 +147,60 @@ class EncodingMiddleware:
             cls = HtmlResponse if isinstance(response, HtmlResponse) else type(response)
             return response.replace(cls=cls, encoding=enc)
         return response
+
+
+class CrawlDelayMiddleware:
+    """Honour robots.txt ``Crawl-delay``: Scrapy reads Disallow but ignores the delay a site asks
+    for. When a host's robots.txt names one (for nianbao or for ``*``), that host's download slot
+    never goes faster, whatever AutoThrottle or ``--no-throttle`` would do. Capped at
+    ``MAX_CRAWL_DELAY`` seconds, so that a hostile value cannot stall a nightly run."""
+
+    MAX_CRAWL_DELAY = 60.0
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.agent = crawler.settings.get("USER_AGENT") or "nianbao"
+        self.delays: dict = {}
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def _slot(self, request):
+        downloader = self.crawler.engine.downloader
+        get_key = getattr(downloader, "get_slot_key", None) or getattr(downloader, "_get_slot_key")
+        try:
+            key = get_key(request)
+        except TypeError:          # older signature: (request, spider)
+            key = get_key(request, None)
+        return key, downloader.slots.get(key)
+
+    @staticmethod
+    def _apply(slot, delay: float) -> None:
+        # a minimum, not an average: Scrapy would otherwise draw each wait from 0.5–1.5 × delay
+        slot.randomize_delay = False
+        if slot.delay < delay:
+            slot.delay = delay
+
+    def process_request(self, request, spider=None):
+        if self.delays:
+            key, slot = self._slot(request)
+            if slot is not None and key in self.delays:
+                self._apply(slot, self.delays[key])
+        return None
+
+    def process_response(self, request, response, spider=None):
+        if response.status == 200 and request.url.split("?")[0].endswith("/robots.txt"):
+            from protego import Protego
+            try:
+                rules = Protego.parse(response.body.decode("utf-8", "replace"))
+                delay = rules.crawl_delay(self.agent)
+            except Exception:
+                delay = None
+            if delay:
+                key, slot = self._slot(request)
+                self.delays[key] = min(float(delay), self.MAX_CRAWL_DELAY)
+                if slot is not None:
+                    self._apply(slot, self.delays[key])
+                self.crawler.stats.set_value(f"nianbao/crawl_delay/{key}", self.delays[key])
+        return response

@@ -44,6 +44,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.BackoffRetryMiddleware": 550,
     "crawler.middlewares.JsRedirectMiddleware": 585,
     "crawler.middlewares.EncodingMiddleware": 590,
+    "crawler.middlewares.CrawlDelayMiddleware": 595,
 }
 ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
 

@@ -100,6 +100,7 @@ class Site:
         self.key, self.name, self.platform = key, name, platform
         self.routes: dict = {}
         self.log: list = []
+        self.times: list = []          # when each logged request arrived (monotonic seconds)
         self.lock = threading.Lock()
         self.hits: dict = {}
         self.reports: list = []
@@ -161,6 +162,7 @@ class _H(BaseHTTPRequestHandler):
             st, hd, body = r
         with site.lock:
             site.log.append((method, self.path, st))
+            site.times.append(time.monotonic())
         self.send_response(st)
         for k, v in hd.items():
             self.send_header(k, v)
@@ -719,10 +721,16 @@ class AltHandle:
         with self.sites[key].lock:
             return list(self.sites[key].log)
 
+    def times(self, key):
+        """Arrival time (monotonic seconds) of each logged request, parallel to ``log(key)``."""
+        with self.sites[key].lock:
+            return list(self.sites[key].times)
+
     def reset(self):
         for s in self.sites.values():
             with s.lock:
                 s.log.clear()
+                s.times.clear()
                 s.hits.clear()
 
     def stop(self):

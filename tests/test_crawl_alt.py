@@ -53,6 +53,7 @@ def _crawl(alt, tmp, mode):
                        timeout=180, env={**os.environ, "PYTHONPATH": str(ROOT)})
     out = {"proc": p, "db": db, "archive": archive,
            "logs": {k: alt.log(k) for k in alt.sites},
+           "times": {k: alt.times(k) for k in alt.sites},
            "documents": _rows(db, "select * from documents"),
            "reports": _rows(db, "select * from reports"),
            "failures": _rows(db, "select * from failures"),
@@ -67,6 +68,17 @@ def crawled(alt, tmp_path_factory):
 
 
 MODES = ["auto", "named"]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_robots_crawl_delay_is_honoured(crawled, mode):
+    """trs_shtml's robots.txt asks for Crawl-delay: 1; even with --no-throttle the crawler waits."""
+    hits = [(t, path) for (m, path, st), t in zip(crawled[mode]["logs"]["trs_shtml"], crawled[mode]["times"]["trs_shtml"])
+            if not path.startswith("/robots.txt")]
+    assert len(hits) >= 5
+    # logged when answered, not when asked: allow for the simulator rendering a page slowly
+    short = [(round(b[0] - a[0], 3), a[1], b[1]) for a, b in zip(hits, hits[1:]) if b[0] - a[0] < 0.75]
+    assert short == []
 
 
 @pytest.mark.parametrize("mode", MODES)
