@@ -29,7 +29,7 @@ def assert_report(rep, got, meta=("format", "year", "title", "agency")):
     wrong_meta = {k: (rep[k], got[k]) for k in meta if rep[k] != got[k]}
     assert not bad and not wrong_meta, f"wrong fields {dict(list(bad.items())[:8])} ({len(bad)}), meta {wrong_meta}"
     if any(v is None for v in rep["fields"].values()):
-        assert any("blank" in n or "not found" in n for n in got["notes"])
+        assert any("blank" in n or "not found" in n for n in got["notes"]), got["notes"]
 
 
 HTML_VARIANTS = {
