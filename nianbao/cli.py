@@ -104,8 +104,15 @@ def cmd_reparse(args) -> int:
 
 def cmd_publish(args) -> int:
     from nianbao.publish import publish
-    publish(args.db)
-    print(f"published {args.db}")
+    import sys
+    import time
+
+    t0 = time.time()
+    stats = publish(args.db, progress=sys.stderr.isatty())
+    csvs = ", ".join(f"{t}.csv {n:,} rows" for t, n in stats.get("downloads", {}).items()) or "none"
+    print(f"published {args.db} in {time.time() - t0:.1f} s: {stats['reports']:,} reports, "
+          f"{stats['agencies']:,} agencies ({stats['agencies_new']:,} new), {stats['indexed']:,} re-indexed "
+          f"for search; downloads: {csvs}; metadata {stats['metadata']}")
     return 0
 
 

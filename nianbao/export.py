@@ -113,11 +113,15 @@ Contents:
 Tables ({ntables}): {tables}.
 Rows: {counts}.
 
-Full-text search in `nianbao.db`: the `reports_fts` table indexes every Chinese character as a
-token; search a word as a phrase of its characters separated by spaces:
+Full-text search in `nianbao.db`: the `reports_fts` table indexes Chinese text as overlapping
+pairs of characters (行政复议 → 行政 政复 复议 议). A two-character word is one token; a longer
+word is the phrase of its pairs; one character is a prefix query:
 
     select id, title from reports
-    where id in (select rowid from reports_fts where reports_fts match '"复 议"');
+    where id in (select rowid from reports_fts where reports_fts match '复议');
+    -- 公安局: match '"公安 安局"'        复: match '"复" *'
+
+(`nianbao.search.fts_query` makes these queries from any words.)
 
 Field conventions: a number printed in the report is stored as printed; a blank cell is NULL (not 0);
 inferred values are in `reports.inferred` (JSON) and `report_values.inferred`, never in the field columns.

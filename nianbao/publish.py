@@ -11,21 +11,11 @@
 
 Chinese search
 --------------
-FTS5's unicode61 tokenizer keeps a run of Chinese characters as one token, and the trigram
-tokenizer needs three characters, so neither finds 复议 inside 行政复议情况. nianbao indexes text in
-which every CJK character is its own token (``cjk_split``: 行政复议 → "行 政 复 议") with the
-default unicode61 tokenizer, and turns a query into FTS5 phrases of single characters
-(``fts_query``: 复议 → ``"复 议"``), which match adjacent characters in order. The index is a plain
-FTS5 table, so the downloaded .db works in any sqlite3::
+``reports_fts`` indexes every report's title, agency and text as overlapping character pairs
+(:mod:`nianbao.search`), so two-character words are single tokens; in plain sqlite3::
 
     select r.id, r.title from reports r
-    where r.id in (select rowid from reports_fts where reports_fts match '"复 议"');
-
-Several words are ANDed (``"复 议" "诉 讼"``); FTS5 operators work in plain sqlite3
-(``'"复 议" OR "诉 讼"'``). In Datasette the search box of the reports table does this
-conversion itself (the nianbao plugin replaces ``escape_fts``), and SQL in Datasette can call
-``cjk_query('复议 诉讼')``. Characters separated only by punctuation count as adjacent
-(复，议 matches 复议) — a rare false positive accepted for plain-sqlite3 compatibility.
+    where r.id in (select rowid from reports_fts where reports_fts match '复议');
 
 Report text comes from the ``report_texts`` table (``Store.record_report_text``) or, if present,
 a ``reports.text`` column.
@@ -39,15 +29,14 @@ from pathlib import Path
 
 import sqlite_utils
 
-from nianbao import regions
+from nianbao import downloads, regions, search
+from nianbao.search import fts_query, index_text, search_ids  # noqa: F401 (re-exported)
 from parsers import schema
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
 
-_CJK = re.compile(r"([\u2e80-\u2fdf\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f])")
 _TITLE_TAIL = re.compile(r"(关于)?(\d{4}|[〇零一二三四五六七八九十]{4})年(度)?.*$")
-_FTS_OPS = {"OR", "AND", "NOT"}
 
 FACETS = ("province", "level", "year", "format", "checks_failed")
 
@@ -60,36 +49,6 @@ AGENCY_COLUMNS = {
     "city": str, "city_code": str, "county": str, "county_code": str, "parent": str,
     "parent_id": int, "reports": int, "first_year": int, "last_year": int,
 }
-
-
-# ----------------------------------------------------------------------------- search text
-def cjk_split(text: str | None) -> str:
-    """Put spaces around every CJK character so unicode61 makes each one a token."""
-    if not text:
-        return ""
-    return re.sub(r"\s+", " ", _CJK.sub(r" \1 ", text)).strip()
-
-
-def fts_query(query: str | None) -> str:
-    """A user's search words → an FTS5 query for the ``cjk_split`` index.
-
-    ``复议`` → ``"复 议"``; ``复议 公安局`` → ``"复 议" "公 安 局"`` (both); a ``"quoted phrase"`` stays
-    one phrase; OR / AND / NOT between words are kept as operators. Never raises, always valid.
-    """
-    if not query:
-        return '""'
-    parts = re.findall(r'"([^"]*)"|(\S+)', query)
-    out = []
-    for quoted, word in parts:
-        if word in _FTS_OPS and out and out[-1] not in _FTS_OPS:
-            out.append(word)
-            continue
-        tokens = re.findall(r"\w+", cjk_split(quoted or word))
-        if tokens:
-            out.append('"' + " ".join(tokens) + '"')
-    while out and out[-1] in _FTS_OPS:
-        out.pop()
-    return " ".join(out) if out else '""'
 
 
 # ----------------------------------------------------------------------------- schema
@@ -105,16 +64,16 @@ def ensure_publish_schema(db: sqlite_utils.Database) -> None:
     for col, typ in REGION_COLUMNS.items():
         if col not in have:
             db["reports"].add_column(col, typ)
-    # Datasette's search runs ``search_id in (select rowid from reports_fts …)`` (metadata fts_pk):
-    # this narrow covering index answers the count and the facets of a search without reading the
-    # ~370-column rows (``id in (…)`` would look up every matching wide row).
-    db["reports"].create_index(["search_id", "province", "level", "year", "format", "checks_failed"],
-                               index_name="idx_reports_search", if_not_exists=True)
+    # A search runs ``search_id in (select rowid from reports_fts …)``: this narrow index counts the
+    # matches without reading the ~370-column rows (``id in (…)`` would look up every wide row).
+    # (Facets of a search are counted in memory by the Datasette plugin, not through an index.)
+    db.execute("drop index if exists idx_reports_search")  # the wide covering index of version 1
+    db["reports"].create_index(["search_id"], index_name="idx_reports_search_id", if_not_exists=True)
     # the few reports that lost a review or a lawsuit (canned query agencies_losing_reviews_or_lawsuits)
     db.execute("""create index if not exists idx_reports_losing on reports(is_current, year, id)
                   where review_corrected > 0 or suit_direct_corrected > 0 or suit_after_review_corrected > 0""")
     for cols in (["province"], ["level"], ["year"], ["format"], ["checks_failed"], ["agency_id", "year"],
-                 ["province", "year"], ["city"], ["tier"], ["fetched_at"], ["is_current"]):
+                 ["province", "year"], ["city"], ["tier"], ["fetched_at"], ["parsed_at"], ["is_current"]):
         db["reports"].create_index(cols, if_not_exists=True)
     if not db["reports_fts"].exists():
         db.execute("create virtual table reports_fts using fts5(title, agency, body, tokenize='unicode61')")
@@ -174,7 +133,9 @@ def _text_source(db: sqlite_utils.Database) -> tuple[str, str]:
 def _sync_fts(db: sqlite_utils.Database, batch: int = 2000) -> int:
     join, expr = _text_source(db)
     written = "coalesce(t.written_at, '')" if join else "''"
-    sig = f"coalesce(r.parsed_at, '') || '|' || coalesce(r.title, '') || '|' || coalesce(r.agency, '') || '|' || {written}"
+    # the signature names the index scheme: a new scheme re-indexes every report
+    sig = (f"'{search.SCHEME}|' || coalesce(r.parsed_at, '') || '|' || coalesce(r.title, '') || '|' "
+           f"|| coalesce(r.agency, '') || '|' || {written}")
     with db.conn:
         db.execute("""delete from reports_fts where rowid in
                       (select report_id from reports_fts_state where report_id not in (select id from reports))""")
@@ -193,45 +154,33 @@ def _sync_fts(db: sqlite_utils.Database, batch: int = 2000) -> int:
             ids = [(r[0],) for r in rows]
             conn.executemany("delete from reports_fts where rowid = ?", ids)
             conn.executemany("insert into reports_fts (rowid, title, agency, body) values (?, ?, ?, ?)",
-                             [(r[0], cjk_split(r[1]), cjk_split(r[2]), cjk_split(r[3])) for r in rows])
+                             [(r[0], index_text(r[1]), index_text(r[2]), index_text(r[3])) for r in rows])
             conn.executemany("insert or replace into reports_fts_state (report_id, sig) values (?, ?)",
                              [(r[0], r[4]) for r in rows])
         n += len(rows)
+    if n:  # one b-tree per term instead of one per batch: faster matching, smaller file
+        with conn:
+            conn.execute("insert into reports_fts (reports_fts) values ('optimize')")
     return n
 
 
-def _facet_counts(db: sqlite_utils.Database) -> None:
-    """Unfiltered counts of the reports page's facets (served from here by the nianbao plugin
-    while the published database is immutable; recomputed at every publish)."""
-    with db.conn:
-        db.execute("drop table if exists reports_facet_counts")
-        db.execute("create table reports_facet_counts ([column] text, value, count integer)")
-        for c in FACETS:
-            db.execute(f"""insert into reports_facet_counts select ?, [{c}], count(*) from reports
-                           where [{c}] is not null group by [{c}]""", [c])
-
-
-def search_ids(db_path, query: str) -> list[int]:
-    """Report ids matching ``query`` (the same search as Datasette's box), for scripts and tests."""
-    db = sqlite_utils.Database(db_path)
-    return [r[0] for r in db.execute(
-        "select rowid from reports_fts where reports_fts match ? order by rowid", [fts_query(query)])]
-
-
 # ----------------------------------------------------------------------------- publish
-def publish(db_path, *, metadata_path: str | Path | None = None, archive_dir: str | Path | None = None) -> dict:
-    """Post-crawl step (idempotent): schema, agencies, region columns, search index, metadata.
+def publish(db_path, *, metadata_path: str | Path | None = None, archive_dir: str | Path | None = None,
+            progress: bool = False) -> dict:
+    """Post-crawl step (idempotent): schema, agencies, region columns, search index, metadata,
+    and the whole-table CSV downloads (:mod:`nianbao.downloads`).
 
     Writes Datasette metadata to ``metadata_path`` (default: ``metadata.json`` beside the
     database). Returns counts."""
     from nianbao.store import Store  # the store's own schema first (creates/upgrades tables)
 
+    downloads.discard(db_path)  # nothing may serve a file older than the rows it is about to change
     store = Store(db_path)
     db = store.db
     ensure_publish_schema(db)
     agencies_new = _sync_agencies(db)
     indexed = _sync_fts(db)
-    _facet_counts(db)
+    db.execute("drop table if exists reports_facet_counts")  # version 1's facet cache (now in memory)
     db.execute("analyze")
     meta_path = Path(metadata_path) if metadata_path else Path(db_path).resolve().parent / "metadata.json"
     meta = build_metadata(db_name=Path(db_path).stem, archive_dir=archive_dir)
@@ -241,6 +190,7 @@ def publish(db_path, *, metadata_path: str | Path | None = None, archive_dir: st
         "indexed": indexed, "metadata": str(meta_path),
     }
     db.conn.close()
+    stats["downloads"] = {t: m["rows"] for t, m in downloads.build(db_path, progress=progress).items()}
     return stats
 
 
@@ -372,7 +322,9 @@ def build_metadata(db_name: str = "nianbao", archive_dir: str | Path | None = No
     generated from ``schema.field_labels()``, facets and canned queries."""
     labels = schema.field_labels()
     report_cols = {**BASE_LABELS, **labels}
-    plugin_cfg = {"archive_dir": str(Path(archive_dir).resolve()) if archive_dir else None}
+    plugin_cfg = {"archive_dir": str(Path(archive_dir).resolve()) if archive_dir else None,
+                  # the search box of these tables (the nianbao plugin, not Datasette's fts_table)
+                  "search": {"reports": {"fts_table": "reports_fts", "fts_pk": "search_id"}}}
     return {
         "title": "年报 · 政府信息公开工作年度报告数据库",
         "description_html": (
@@ -382,13 +334,13 @@ def build_metadata(db_name: str = "nianbao", archive_dir: str | Path | None = No
             "<p>批量下载：整表 CSV（快速流式）<code>/-/csv/&lt;数据库&gt;/&lt;表&gt;.csv</code>，如 "
             "<a href=\"/-/csv/" + db_name + "/reports.csv\">reports.csv</a>；任一表或筛选结果加 <code>.csv?_stream=on</code> "
             "得到完整 CSV，加 <code>.json</code> 得到 JSON；或下载整个 SQLite 文件 "
-            "<a href=\"/" + db_name + ".db\">" + db_name + ".db</a>（全文检索在 sqlite3 中的写法：<code>reports_fts match '\"复 议\"'</code>）。"
+            "<a href=\"/" + db_name + ".db\">" + db_name + ".db</a>（全文检索在 sqlite3 中的写法：两字词 <code>reports_fts match '复议'</code>，三字以上按相邻两字写成短语 <code>'\"公安 安局\"'</code>）。"
             "研究用的 CSV + Parquet 打包：<code>nianbao export</code>。</p>"),
         "source": "各级人民政府及其部门门户网站的政府信息公开专栏",
         "source_url": "https://www.gov.cn/zhengce/xxgk/",
         "license": "原件为政府公开信息；整理数据按 CC BY 4.0 提供",
         "license_url": "https://creativecommons.org/licenses/by/4.0/deed.zh-hans",
-        "plugins": {"nianbao": plugin_cfg},
+        "plugins": {"nianbao": plugin_cfg},  # search config: see below
         "databases": {
             db_name: {
                 "title": "年报 · 政府信息公开工作年度报告数据库",
@@ -399,10 +351,8 @@ def build_metadata(db_name: str = "nianbao", archive_dir: str | Path | None = No
                         "title": "年度报告",
                         "description": "每份被解析的年度报告一行；字段列为表格中的数字（列说明即表格中的中文行列名）。"
                                        "链接：document_sha256 → 存档原件，source_url → 来源页面。",
-                        # "published": Datasette's column facet; unfiltered counts precomputed by publish
+                        # "published": Datasette's column facet, counted in memory on a published database
                         "facets": [{"published": c} for c in FACETS],
-                        "fts_table": "reports_fts",
-                        "fts_pk": "search_id",
                         "size": 50,
                         "label_column": "title",
                         "columns": report_cols,
@@ -447,7 +397,6 @@ def build_metadata(db_name: str = "nianbao", archive_dir: str | Path | None = No
                     "report_texts": {"title": "报告全文", "columns": {"report_id": "报告编号", "text": "全文"}},
                     "reports_fts": {"hidden": True},
                     "reports_fts_state": {"hidden": True},
-                    "reports_facet_counts": {"hidden": True},
                 },
             }
         },

@@ -3,6 +3,8 @@ known sample database (nianbao.benchdb.build_sample), through Datasette in-proce
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import json
 import shutil
 import sqlite3
@@ -12,7 +14,8 @@ import pytest
 
 from nianbao import regions
 from nianbao.benchdb import build_sample
-from nianbao.publish import build_metadata, cjk_split, fts_query, publish, search_ids
+from nianbao.publish import build_metadata, publish
+from nianbao.search import fts_query, index_text, search_ids
 from parsers import schema
 
 
@@ -98,11 +101,13 @@ def test_publish_reindexes_changed_text(tmp_path):
 
 
 def test_cjk_query_forms():
-    assert cjk_split("行政复议ABC 12件") == "行 政 复 议 ABC 12 件"
-    assert fts_query("复议") == '"复 议"'
-    assert fts_query("复议 公安局") == '"复 议" "公 安 局"'
-    assert fts_query("复议 OR 诉讼") == '"复 议" OR "诉 讼"'
-    assert fts_query('"行政 复议"') == '"行 政 复 议"'
+    assert index_text("行政复议ABC 12件") == "行政 政复 复议 议 ABC 12 件"
+    assert fts_query("复议") == '"复议"'
+    assert fts_query("复议 公安局") == '"复议" "公安 安局"'
+    assert fts_query("复议 OR 诉讼") == '"复议" OR "诉讼"'
+    assert fts_query('"行政 复议"') == '"行政 政复 复议"'
+    assert fts_query("复") == '"复" *' and fts_query("2023年") == '"2023 年" *'
+    assert fts_query("复议3件") == '"复议 议 3 件" *'
     assert fts_query('"') == '""' and fts_query('OR') == '"OR"'
 
 
@@ -116,7 +121,9 @@ def test_search_two_character_words(sample):
     # plain sqlite3, documented query form
     c = sqlite3.connect(db)
     assert [r[0] for r in c.execute(
-        "select rowid from reports_fts where reports_fts match '\"复 议\"' order by rowid")] == [1]
+        "select rowid from reports_fts where reports_fts match '复议' order by rowid")] == [1]
+    assert [r[0] for r in c.execute(
+        "select rowid from reports_fts where reports_fts match '\"公安 安厅\"' order by rowid")] == [1, 2]
 
 
 def test_datasette_search_box(ds):
@@ -241,3 +248,47 @@ def test_bulk_downloads(ds):
     assert get(ds, "/nianbao/agencies.json?_shape=array").json()[0]["name"]
     r = get(ds, "/nianbao.db")
     assert r.status_code == 200 and r.content[:15] == b"SQLite format 3"
+
+
+def test_whole_table_csv_prebuilt_while_fresh_then_live(tmp_path):
+    """publish writes reports.csv; the route serves it only while it matches the database."""
+    from nianbao import downloads
+    from nianbao.serve import make_datasette
+    from nianbao.store import Store
+
+    db = tmp_path / "nianbao.db"
+    build_sample(db, tmp_path / "archive")
+    s = Store(db)
+    s.record_report({"format": "2021", "year": 2024, "title": 'A "quoted", title\nwith a line break',
+                     "agency": "测试局", "fields": {"req_new_total": 3}, "checks": [], "notes": ["逗号,引号\""],
+                     "inferred": {}}, document_url="http://127.0.0.1/x.html", document_sha256="0" * 64)
+    s.db.conn.close()
+    stats = publish(db)
+    assert stats["downloads"] == {"reports": 6}
+    path = downloads.location(db, "reports")
+    assert path.is_file() and path.read_bytes().startswith("\ufeffid,".encode())
+
+    def fetch():
+        ds = make_datasette(db)
+        r = get(ds, "/-/csv/nianbao/reports.csv")
+        assert r.status_code == 200
+        want = get(ds, "/nianbao/reports.csv?_stream=on&_size=max")
+        return r.headers["x-nianbao-csv"], list(csv.reader(io.StringIO(r.content.decode("utf-8-sig")))), \
+            list(csv.reader(io.StringIO(want.text)))
+
+    source, got, want = fetch()
+    assert source == "prebuilt" and got == want and len(got) == 7
+    assert got[-1][got[0].index("title")] == 'A "quoted", title\nwith a line break'
+    # a crawl adds a report after publish: the file is stale, the route streams live
+    s = Store(db)
+    s.record_report({"format": "2021", "year": 2024, "title": "新报告", "agency": "测试局二", "fields": {},
+                     "checks": [], "notes": [], "inferred": {}},
+                    document_url="http://127.0.0.1/y.html", document_sha256="1" * 64)
+    s.db.conn.close()
+    from nianbao.serve import checkpoint
+    checkpoint(db)
+    source, got, want = fetch()
+    assert source == "live" and got == want and len(got) == 8
+    publish(db)
+    source, got, want = fetch()
+    assert source == "prebuilt" and got == want and len(got) == 8

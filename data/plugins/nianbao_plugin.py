@@ -1,9 +1,13 @@
 """Datasette plugin for nianbao (loaded with ``--plugins-dir data/plugins`` by ``nianbao serve``).
 
-- Chinese search: replaces Datasette's ``escape_fts`` SQL function with ``nianbao.publish.fts_query``,
-  so the search box of the reports table (``fts_table: reports_fts``) finds two-character words
-  (复议 → ``"复 议"`` against the one-character-per-token index). Also registers
-  ``cjk_query(text)`` and ``cjk_split(text)`` for SQL and canned queries.
+- Chinese search (``filters_from_request``): the search box of a table configured under
+  ``plugins.nianbao.search`` (the reports table, over ``reports_fts``) finds two-character words
+  through the bigram index of :mod:`nianbao.search`; on a published (immutable) database the
+  words are matched once per request and the SQL is shaped by how many reports matched.
+  Registers ``cjk_query(text)`` and ``cjk_index_text(text)`` for SQL and canned queries.
+- Facets (``published`` facet type): on an immutable database the facets of the reports page
+  are counted from memory (:mod:`nianbao.facetindex`) for searches and facet filters; anything
+  else is Datasette's own column facet.
 - ``/-/original/<sha256>``: the archived original, with the content type recorded in
   ``documents`` (sandboxed: archived HTML cannot run scripts on this site).
 - Links: ``document_sha256`` / ``sha256`` / ``original`` cells link to the archived original.
@@ -23,7 +27,9 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from nianbao.publish import cjk_split, fts_query  # noqa: E402
+from nianbao import downloads  # noqa: E402
+from nianbao.facetindex import FacetIndex, match_ids  # noqa: E402
+from nianbao.search import fts_query, index_text  # noqa: E402
 
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 _MEDIUM_TYPES = {
@@ -37,10 +43,8 @@ _MEDIUM_TYPES = {
 
 @hookimpl(trylast=True)
 def prepare_connection(conn):
-    # trylast: runs after Datasette's own prepare_connection, so this escape_fts wins.
-    conn.create_function("escape_fts", 1, fts_query, deterministic=True)
     conn.create_function("cjk_query", 1, fts_query, deterministic=True)
-    conn.create_function("cjk_split", 1, cjk_split, deterministic=True)
+    conn.create_function("cjk_index_text", 1, index_text, deterministic=True)
 
 
 def _archive_dir(datasette) -> Path | None:
@@ -109,54 +113,38 @@ def extra_css_urls(datasette):
     return [datasette.urls.path("/-/nianbao.css")]
 
 
-def csv_row_sql(cols, bare=()) -> str:
-    """One SQL expression giving a whole CSV line (RFC 4180 quoting of text values), built in
-    SQLite's C code: one Python object per row instead of one per cell. Columns in ``bare``
-    hold no text (checked by the caller) and are printed as they are."""
-    cells = []
-    for c in cols:
-        q = "[{}]".format(c.replace("]", "]]"))
-        cells.append(q if c in bare else f"iif(typeof({q}) = 'text', '\"' || replace({q}, '\"', '\"\"') || '\"', {q})")
-    parts = []
-    for i in range(0, len(cells), 100):  # SQLite functions take at most 127 arguments
-        chunk = cells[i:i + 100]
-        parts.append("printf('" + ",".join(["%s"] * len(chunk)) + "', " + ", ".join(chunk) + ")")
-    return " || ',' || ".join(parts)
+class _FileResponse:
+    """A file sent in 1 MB chunks read on a worker thread (Datasette's own sender reads 4 KB)."""
+
+    def __init__(self, path: Path, filename: str, content_type: str, headers: dict):
+        self.path, self.filename, self.content_type, self.headers = path, filename, content_type, headers
+
+    async def asgi_send(self, send):
+        import asyncio
+
+        size = self.path.stat().st_size
+        headers = {**self.headers, "content-type": self.content_type, "content-length": str(size),
+                   "content-disposition": f'attachment; filename="{self.filename}"'}
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [[k.encode(), v.encode()] for k, v in headers.items()]})
+        loop = asyncio.get_running_loop()
+        with open(self.path, "rb") as f:
+            while True:
+                chunk = await loop.run_in_executor(None, f.read, 1 << 20)
+                await send({"type": "http.response.body", "body": chunk, "more_body": bool(chunk)})
+                if not chunk:
+                    break
 
 
-_TEXTLESS: dict = {}
-
-
-async def _textless_numeric_columns(db, table) -> frozenset:
-    """Columns declared INTEGER/REAL that hold no text value (one scan, cached per file state)."""
-    try:
-        stamp = os.stat(db.path).st_mtime_ns if db.path else None
-    except OSError:
-        stamp = None
-    key = (db.name, table, stamp)
-    if key in _TEXTLESS:
-        return _TEXTLESS[key]
-    info = (await db.execute(f"pragma table_info([{table.replace(']', ']]')}])")).rows
-    numeric = [r[1] for r in info if (r[2] or "").upper() in ("INTEGER", "REAL", "FLOAT", "INT")]
-    clean = frozenset()
-    if numeric:
-        def fn(conn):
-            out = set()
-            for i in range(0, len(numeric), 100):
-                chunk = numeric[i:i + 100]
-                sel = ", ".join("max(typeof([{}]) = 'text')".format(c.replace("]", "]]")) for c in chunk)
-                row = conn.execute(f"select {sel} from [{table.replace(']', ']]')}]").fetchone()
-                out |= {c for c, has_text in zip(chunk, row) if not has_text}
-            return frozenset(out)
-        clean = await db.execute_fn(fn)
-    _TEXTLESS[key] = clean
-    return clean
+_BARE: dict = {}
 
 
 async def table_csv(request, datasette):
-    """``/-/csv/<database>/<table>.csv``: the whole table as CSV (UTF-8 with BOM), streamed in
-    rowid order in batches read on Datasette's SQL threads — several times faster than
-    ``<table>.csv?_stream=on`` for the 370-column reports table."""
+    """``/-/csv/<database>/<table>.csv``: the whole table as CSV (UTF-8 with BOM). The file
+    ``publish`` wrote when it still matches the database (header ``x-nianbao-csv: prebuilt``),
+    else streamed live from SQLite in rowid batches, two in flight on Datasette's SQL threads."""
+    import asyncio
+
     from datasette.utils.asgi import AsgiStream, NotFound
 
     dbname, table = request.url_vars["database"], request.url_vars["table"]
@@ -168,32 +156,25 @@ async def table_csv(request, datasette):
         raise NotFound("no such table")
     if not await datasette.permission_allowed(request.actor, "view-table", (dbname, table), default=True):
         return Response.text("forbidden", status=403)
-    cols = await db.table_columns(table)
-    tname = table.replace("]", "]]")
-    expr = csv_row_sql(cols, await _textless_numeric_columns(db, table))
-    batch = 20000
+    if db.path and table in downloads.PREBUILT:
+        path = await db.execute_fn(lambda conn: downloads.fresh_file(conn, db.path, table))
+        if path:
+            return _FileResponse(path, f"{table}.csv", "text/csv; charset=utf-8", {"x-nianbao-csv": "prebuilt"})
+    stamp = os.stat(db.path).st_mtime_ns if db.path else None
+    key = (db.name, table, stamp)
+    if key not in _BARE:  # numeric columns without text need no quoting (one scan, kept per file state)
+        _BARE[key] = await db.execute_fn(lambda conn: downloads.textless_numeric_columns(conn, table))
+    cols, sql = await db.execute_fn(lambda conn: downloads.batch_sql(conn, table, _BARE[key]))
+    batch = downloads.BATCH
 
     async def stream(w):
-        import asyncio
-        import csv
-        import io
-
-        head = io.StringIO()
-        csv.writer(head).writerow(cols)
-        await w.write("\ufeff" + head.getvalue())
-        top = (await db.execute(f"select max(rowid) from [{tname}]")).rows[0][0] or 0
+        await w.write(downloads.header(cols))
+        top = (await db.execute(f"select max(rowid) from [{table.replace(']', ']]')}]")).rows[0][0] or 0
 
         def fn(lo):
-            def run(conn):
-                cur = conn.cursor()
-                cur.row_factory = None
-                rows = cur.execute(f"select {expr} from [{tname}] where rowid > ? and rowid <= ? order by rowid",
-                                   [lo, lo + batch]).fetchall()
-                return "".join(r[0] + "\r\n" for r in rows)
-            return run
+            return lambda conn: downloads.read_batch(conn, sql, lo, lo + batch)
 
-        # rowid ranges, two in flight on Datasette's SQL threads (SQLite builds the lines without
-        # the GIL) while the previous one is being sent
+        # SQLite builds the lines without the GIL, two batches at a time, while one is sent
         starts = list(range(0, top, batch))
         pending = [asyncio.ensure_future(db.execute_fn(fn(lo))) for lo in starts[:2]]
         i = 2
@@ -205,7 +186,8 @@ async def table_csv(request, datasette):
             if text:
                 await w.write(text)
 
-    return AsgiStream(stream, headers={"content-disposition": f'attachment; filename="{table}.csv"'},
+    return AsgiStream(stream, headers={"content-disposition": f'attachment; filename="{table}.csv"',
+                                       "x-nianbao-csv": "live"},
                       content_type="text/csv; charset=utf-8")
 
 
@@ -228,14 +210,22 @@ DEFAULT_REPORT_COLUMNS = (
 def asgi_wrapper(datasette):
     extra = "&".join(f"_col={c}" for c in DEFAULT_REPORT_COLUMNS).encode()
     chosen = re.compile(rb"(^|&)_(no)?col=")
+    facet_arg = re.compile(rb"(^|&)_facet=([^&]*)")
 
     def wrap(app):
         async def inner(scope, receive, send):
-            if scope.get("type") == "http" and scope.get("path", "").endswith("/reports") \
-                    and scope["path"].count("/") == 2:
+            path = scope.get("path", "") if scope.get("type") == "http" else ""
+            if path.count("/") == 2 and re.search(r"/reports(\.json|\.csv)?$", path):
                 qs = scope.get("query_string", b"")
-                if not chosen.search(qs):
-                    scope = dict(scope, query_string=(qs + b"&" + extra) if qs else extra)
+                if facet_arg.search(qs):
+                    # ?_facet=province repeats a facet the table already has: Datasette would count it twice
+                    dbname = path.split("/")[1]
+                    have = {c.encode() for c in _facet_columns(datasette, dbname, "reports")}
+                    qs = b"&".join(p for p in qs.split(b"&") if not (
+                        p.startswith(b"_facet=") and p[len(b"_facet="):] in have))
+                if path.endswith("/reports") and not chosen.search(qs):
+                    qs = (qs + b"&" + extra) if qs else extra
+                scope = dict(scope, query_string=qs)
             await app(scope, receive, send)
         return inner
     return wrap
@@ -249,12 +239,134 @@ def render_cell(value, column, table, database, datasette):
     return None
 
 
-# ----------------------------------------------------------------------------- facets
-# The reports page's five default facets each group a million rows. `publish` stores their
-# unfiltered counts in `reports_facet_counts`; on an immutable (published) database the
-# unfiltered page reads them from there. Any filter or search computes facets live, exactly as
-# Datasette's column facet does (this class *is* that facet, with a different source of rows).
+# ----------------------------------------------------------------------------- search and facets
+# A search for a common word matches a quarter of a million reports. Datasette would join those
+# rows to the table once for the count, once for the page and once per facet. Here: the words
+# are matched once (ids kept on the request), facets are counted from memory, and the SQL of the
+# page and the count is shaped by the number of matches so SQLite picks a cheap plan.
 from datasette.facets import ColumnFacet  # noqa: E402
+from datasette.filters import FilterArguments  # noqa: E402
+from datasette.utils import escape_sqlite  # noqa: E402
+
+_ENGINES: dict = {}
+# underscore arguments that change neither the rows a facet counts nor the search
+_NEUTRAL_ARGS = {"_search", "_searchmode", "_facet", "_facet_size", "_size", "_sort", "_sort_desc", "_col",
+                 "_nocol", "_labels", "_label", "_shape", "_json", "_trace", "_nocount", "_nofacet",
+                 "_nosuggest", "_timelimit", "_stream", "_dl", "_nl", "_context", "_extra", "_ttl",
+                 "_format", "_json_infinity", "_facet_array", "_facet_date"}
+_COMMON_SHARE = 0.02   # a search matching more than this share of reports counts as common
+
+
+def _search_config(datasette, database, table) -> dict | None:
+    cfg = (datasette.plugin_config("nianbao", database=database) or {}).get("search") or {}
+    return cfg.get(table)
+
+
+def _facet_columns(datasette, database, table) -> tuple[str, ...]:
+    facets = (datasette.table_metadata(database, table) or {}).get("facets") or []
+    return tuple(f[PublishedColumnFacet.type] for f in facets if isinstance(f, dict) and PublishedColumnFacet.type in f)
+
+
+async def facet_index(datasette, db, table) -> FacetIndex | None:
+    """The in-memory facet columns of ``table`` (immutable databases only), loaded once per file."""
+    columns = _facet_columns(datasette, db.name, table)
+    if db.is_mutable or not db.path or not columns:
+        return None
+    try:
+        st = os.stat(db.path)
+    except OSError:
+        return None
+    key = (db.path, st.st_mtime_ns, st.st_size, table, columns)
+    if key not in _ENGINES:  # (two concurrent first loads only cost the work twice)
+        if not await db.table_exists(table):
+            return None
+        for old in [k for k in _ENGINES if k[0] == db.path and k[3] == table]:
+            del _ENGINES[old]  # an earlier state of the same file
+        _ENGINES[key] = await db.execute_fn(lambda conn: FacetIndex.load(conn, table, columns))
+    return _ENGINES[key]
+
+
+@hookimpl
+def startup(datasette):
+    async def inner():  # load the facet columns before the first request instead of during it
+        for db in list(datasette.databases.values()):
+            if db.name.startswith("_") or db.is_mutable:
+                continue
+            for table in ((datasette.plugin_config("nianbao", database=db.name) or {}).get("search") or {}):
+                await facet_index(datasette, db, table)
+    return inner
+
+
+def _filters(request, columns) -> list[tuple[str, str]] | None:
+    """The request's row filters as ``(column, text)`` equalities on facet columns, or None when
+    some filter means something else (then SQL does the work)."""
+    out = []
+    for key in request.args:
+        values = request.args.getlist(key)
+        if key.startswith("_"):
+            if key not in _NEUTRAL_ARGS and not key.startswith("_facet"):
+                return None
+            continue
+        column = key[:-len("__exact")] if key.endswith("__exact") else key
+        if column not in columns or "__" in column:
+            return None
+        out += [(column, v) for v in values]
+    return out
+
+
+@hookimpl(trylast=True)
+def filters_from_request(request, database, table, datasette):
+    cfg = _search_config(datasette, database, table)
+    if not cfg:
+        return None
+
+    async def inner():
+        db = datasette.get_database(database)
+        fts = escape_sqlite(cfg["fts_table"])
+        pk = escape_sqlite(cfg.get("fts_pk", "rowid"))
+        raw = request.args.get("_searchmode") == "raw"
+        match = ":{}" if raw else "cjk_query(:{})"
+        extra = {"supports_search": True}
+        where, params, human = [], {}, []
+        search = (request.args.get("_search") or "").strip()
+        if search:
+            clause = f"in (select rowid from {fts} where {fts} match {match.format('search')})"
+            engine = await facet_index(datasette, db, table)
+            if engine is None:
+                where.append(f"{pk} {clause}")
+            else:
+                expr = search if raw else fts_query(search)
+                try:
+                    ids = await db.execute_fn(lambda conn: match_ids(conn, cfg["fts_table"], expr))
+                except Exception:  # an invalid raw FTS5 expression: let SQL report it
+                    ids = None
+                request.scope["nianbao.search"] = (search, raw, ids)
+                filters = _filters(request, engine.columns)
+                if ids is not None and filters:
+                    # facet filters narrow the rows through their own index; each is probed in the hits
+                    where.append(f"+rowid {clause}")
+                elif ids is not None and len(ids) > max(2000, _COMMON_SHARE * int(engine.exists.sum())):
+                    # a common word: walking the table in page order meets a match every few rows
+                    where.append(f"likelihood({pk} {clause}, 0.5)")
+                else:  # a rare word: look each match up
+                    where.append(f"{pk} {clause}")
+            params["search"] = search
+            extra["search"] = search
+            human.append(f'search matches "{search}"')
+        for key in request.args:  # ?_search_title=… searches one column of the index
+            if key.startswith("_search_") and request.args[key].strip():
+                column = key[len("_search_"):]
+                if column not in await db.table_columns(cfg["fts_table"]):
+                    from datasette.utils.asgi import BadRequest
+                    raise BadRequest("Cannot search by that column")
+                name = f"search_{len(params)}"
+                where.append(f"{pk} in (select rowid from {fts} where {escape_sqlite(column)} match {match.format(name)})")
+                params[name] = request.args[key]
+                extra["search"] = request.args[key]
+                human.append(f'search column "{column}" matches "{request.args[key]}"')
+        return FilterArguments(where, params, human, extra)
+
+    return inner
 
 
 class _Rows(list):
@@ -263,47 +375,66 @@ class _Rows(list):
         return self
 
 
-class _PrecomputedDs:
-    def __init__(self, ds, db, column):
-        self._ds, self._db, self._column = ds, db, column
+class _CountsDs:
+    """Stands in for Datasette inside ColumnFacet.facet_results: answers its one facet query from
+    counts already made, so the facet's JSON and links are exactly Datasette's."""
+
+    def __init__(self, ds, counts):
+        self._ds, self._counts = ds, counts
 
     def __getattr__(self, name):
         return getattr(self._ds, name)
 
     async def execute(self, database, sql, params=None, **kw):
-        limit = int(re.search(r"limit (\d+)\s*$", sql.strip()).group(1))
-        res = await self._db.execute(
-            "select value, count from reports_facet_counts where [column] = ? order by count desc, value limit ?",
-            [self._column, limit])
-        return _Rows({"value": r[0], "count": r[1]} for r in res.rows)
+        return _Rows({"value": v, "count": n} for v, n in self._counts)
 
 
 class PublishedColumnFacet(ColumnFacet):
+    """Datasette's column facet; on an immutable database counted from memory when the rows are
+    the search and/or equality filters on facet columns."""
+
     type = "published"
 
-    def _unfiltered(self) -> bool:
-        return self.table == "reports" and not any(
-            not k.startswith("_") or k.startswith("_search") or k in ("_where", "_through")
-            for k in self.request.args.keys())
+    async def _rows_from_memory(self):
+        if self.table is None or self.request.args.get("_next"):
+            return None, None  # Datasette counts page 2+ facets over the rows after the cursor
+        db = self.ds.get_database(self.database)
+        engine = await facet_index(self.ds, db, self.table)
+        if engine is None:
+            return None, None
+        filters = _filters(self.request, engine.columns)
+        if filters is None or any(k.startswith("_search_") for k in self.request.args):
+            return None, None
+        search = (self.request.args.get("_search") or "").strip()
+        ids = None
+        if search:
+            found = self.request.scope.get("nianbao.search")
+            if not found or found[0] != search or found[2] is None:
+                return None, None
+            ids = found[2]
+        return engine, await db.execute_fn(lambda conn: engine.select(ids, filters))
 
     async def facet_results(self):
-        db = self.ds.get_database(self.database)
         configs = self.get_configs()
-        if not configs or db.is_mutable or not self._unfiltered() \
-                or not await db.table_exists("reports_facet_counts"):
+        if not configs:
+            return [], []
+        engine, rows = await self._rows_from_memory()
+        if engine is None:
             return await super().facet_results()
+        size = self.get_facet_size()
         results, timed_out = [], []
-        real = self.ds
+        real, orig = self.ds, self.get_configs
         for cfg in configs:
             column = cfg["config"].get("column") or cfg["config"]["simple"]
-            self.ds = _PrecomputedDs(real, db, column)
-            orig = self.get_configs
+            if column not in engine.columns:
+                self.ds = real
+            else:
+                self.ds = _CountsDs(real, engine.counts(rows, column, size + 1))
             self.get_configs = lambda cfg=cfg: [cfg]
             try:
                 r, t = await super().facet_results()
             finally:
-                self.ds = real
-                self.get_configs = orig
+                self.ds, self.get_configs = real, orig
             results += r
             timed_out += t
         return results, timed_out
