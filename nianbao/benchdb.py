@@ -100,6 +100,7 @@ DEPARTMENTS = ["公安局", "教育局", "财政局", "自然资源局", "生态
                "应急管理局", "税务局", "发展和改革委员会"]
 CENTRAL = ["教育部", "公安部", "民政部", "司法部", "财政部", "自然资源部", "生态环境部", "交通运输部", "水利部",
            "农业农村部", "商务部", "审计署", "海关总署", "国家税务总局", "国家市场监督管理总局", "国务院办公厅"]
+COMMON_WORDS = ["复议", "诉讼", "公安", "行政", "政策", "平台", "建设", "问题", "改进", "提案", "收费", "网站"]
 PHRASES = ["本年度收到政府信息公开申请", "行政复议", "行政诉讼", "公安机关", "主动公开政府信息", "依申请公开",
            "规范性文件", "行政许可", "行政处罚", "信息公开平台建设", "政策解读", "存在的主要问题及改进情况",
            "人大代表建议和政协提案办理", "收费及减免情况", "政府网站", "政务新媒体"]
@@ -251,23 +252,28 @@ async def _measure(path, requests: int = 20, csv_rows: int | None = None) -> dic
         "search_复议": f"/{name}/reports?_search=复议",
         "search_公安_filtered": f"/{name}/reports?_search=公安&province=广东省",
         "search_selective_冷水滩": f"/{name}/reports?_search=冷水滩",
+        # a different common word (each in a quarter to three quarters of all reports) at every request
+        "search_common_words": [f"/{name}/reports?_search={w}" for w in COMMON_WORDS],
         "search_json": f"/{name}/reports.json?_search=诉讼&_shape=objects&_size=20&{facets}",
+        # beyond the target: a word in every report (all 1,000,000 match)
+        "search_in_every_report_申请": f"/{name}/reports?_search=申请",
         "agency_page": f"/{name}/agencies?level=县级",
         "canned_losing": f"/{name}/agencies_losing_reviews_or_lawsuits?_size=50",
         "canned_failing": f"/{name}/reports_failing_sum_rules?_size=50",
         "canned_yoy": f"/{name}/agency_year_on_year?agency=1",
     }
     out = {}
-    for label, url in pages.items():
+    for label, urls in pages.items():
         times = []
         for i in range(requests):
+            url = urls[i % len(urls)] if isinstance(urls, list) else urls
             t = time.perf_counter()
             r = await ds.client.get(url)
             times.append((time.perf_counter() - t) * 1000)
             if r.status_code != 200:
                 raise RuntimeError(f"{url}: HTTP {r.status_code}")
         out[label] = {"p95_ms": round(_p95(times[1:] or times), 1), "median_ms": round(statistics.median(times), 1),
-                      "first_ms": round(times[0], 1), "url": url}
+                      "first_ms": round(times[0], 1), "url": urls if isinstance(urls, str) else urls[0] + " …"}
         print(f"{label:32s} {json.dumps(out[label], ensure_ascii=False)}", flush=True)
     # heavier canned queries: timed once each (aggregations over the whole table)
     for label, url in {"canned_denial_by_province_year": f"/{name}/denial_rate_by_province_year.json",
@@ -319,7 +325,10 @@ def measure_csv_http(path, csv_rows: int | None = None) -> dict:
         out = {}
         # nianbao's whole-table CSV route (all rows), and Datasette's own ?_stream=on
         # (bounded: the first csv_rows or 100,000 ids)
+        # nianbao's whole-table route (the file publish wrote), the same route built live from
+        # SQLite, and Datasette's own ?_stream=on (bounded: the first csv_rows or 100,000 ids)
         for label, url in (("csv_stream", f"{base}/-/csv/{name}/reports.csv"),
+                           ("csv_stream_live", f"{base}/-/csv/{name}/reports.csv?_live=1"),
                            ("csv_stream_datasette", f"{base}/{name}/reports.csv?_stream=on&_size=max"
                                                     f"&id__lte={csv_rows or 100_000}")):
             t = time.perf_counter()
@@ -367,13 +376,17 @@ def main(argv=None) -> int:
         print(json.dumps(result["generate"], ensure_ascii=False), flush=True)
     result["latency"] = measure(a.db, a.requests, a.csv_rows)
     lat = result["latency"]
-    p95 = max(v["p95_ms"] for k, v in lat.items() if k.startswith(("reports_page", "search")))
+    p95 = max(v["p95_ms"] for k, v in lat.items()
+              if k.startswith(("reports_page", "search")) and "every_report" not in k)
     csv_rate = lat["csv_stream"]["rows_per_s"]
     print(f"\nreports page + facets + search: worst p95 {p95} ms (target < 500 ms) — "
           f"{'OK' if p95 < 500 else 'MISSED'}")
     print(f"streamed CSV (/-/csv/, whole table): {csv_rate:,} rows/s (target ≥ 20,000) — "
-          f"{'OK' if csv_rate >= 20000 else 'MISSED'}; Datasette ?_stream=on: "
-          f"{lat['csv_stream_datasette']['rows_per_s']:,} rows/s")
+          f"{'OK' if csv_rate >= 20000 else 'MISSED'}; built live: {lat['csv_stream_live']['rows_per_s']:,} rows/s; "
+          f"Datasette ?_stream=on: {lat['csv_stream_datasette']['rows_per_s']:,} rows/s")
+    every = lat.get("search_in_every_report_申请")
+    if every:
+        print(f"(beyond the target) a word in every report: p95 {every['p95_ms']} ms")
     return 0
 
 

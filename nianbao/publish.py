@@ -136,6 +136,13 @@ def _sync_fts(db: sqlite_utils.Database, batch: int = 2000) -> int:
     # the signature names the index scheme: a new scheme re-indexes every report
     sig = (f"'{search.SCHEME}|' || coalesce(r.parsed_at, '') || '|' || coalesce(r.title, '') || '|' "
            f"|| coalesce(r.agency, '') || '|' || {written}")
+    if db.execute("select 1 from reports_fts_state where sig not like ? limit 1", [search.SCHEME + "|%"]).fetchone():
+        # indexed under another scheme: start the index afresh (deleting row by row from FTS5
+        # re-reads every old row)
+        with db.conn:
+            db.execute("drop table reports_fts")
+            db.execute("delete from reports_fts_state")
+            db.execute("create virtual table reports_fts using fts5(title, agency, body, tokenize='unicode61')")
     with db.conn:
         db.execute("""delete from reports_fts where rowid in
                       (select report_id from reports_fts_state where report_id not in (select id from reports))""")

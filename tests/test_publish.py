@@ -292,3 +292,20 @@ def test_whole_table_csv_prebuilt_while_fresh_then_live(tmp_path):
     publish(db)
     source, got, want = fetch()
     assert source == "prebuilt" and got == want and len(got) == 8
+
+
+def test_publish_upgrades_a_search_index_of_another_scheme(tmp_path):
+    """A database indexed by an earlier scheme (one character per token) is re-indexed."""
+    db = tmp_path / "nianbao.db"
+    build_sample(db, tmp_path / "archive")
+    publish(db)
+    c = sqlite3.connect(db)
+    with c:  # what version 1 left behind
+        c.execute("drop table reports_fts")
+        c.execute("create virtual table reports_fts using fts5(title, agency, body, tokenize='unicode61')")
+        c.execute("insert into reports_fts (rowid, title, agency, body) values (1, '广 东', '公 安', '复 议')")
+        c.execute("update reports_fts_state set sig = substr(sig, instr(sig, '|') + 1)")
+    c.close()
+    assert search_ids(db, "复议") == []
+    assert publish(db)["indexed"] == 5
+    assert search_ids(db, "复议") == [1] and search_ids(db, "公安") == [1, 2]

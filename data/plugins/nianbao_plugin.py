@@ -142,7 +142,8 @@ _BARE: dict = {}
 async def table_csv(request, datasette):
     """``/-/csv/<database>/<table>.csv``: the whole table as CSV (UTF-8 with BOM). The file
     ``publish`` wrote when it still matches the database (header ``x-nianbao-csv: prebuilt``),
-    else streamed live from SQLite in rowid batches, two in flight on Datasette's SQL threads."""
+    else (or with ``?_live=1``) streamed live from SQLite in rowid batches, two in flight on
+    Datasette's SQL threads."""
     import asyncio
 
     from datasette.utils.asgi import AsgiStream, NotFound
@@ -156,7 +157,7 @@ async def table_csv(request, datasette):
         raise NotFound("no such table")
     if not await datasette.permission_allowed(request.actor, "view-table", (dbname, table), default=True):
         return Response.text("forbidden", status=403)
-    if db.path and table in downloads.PREBUILT:
+    if db.path and table in downloads.PREBUILT and not request.args.get("_live"):
         path = await db.execute_fn(lambda conn: downloads.fresh_file(conn, db.path, table))
         if path:
             return _FileResponse(path, f"{table}.csv", "text/csv; charset=utf-8", {"x-nianbao-csv": "prebuilt"})
@@ -240,21 +241,28 @@ def render_cell(value, column, table, database, datasette):
 
 
 # ----------------------------------------------------------------------------- search and facets
-# A search for a common word matches a quarter of a million reports. Datasette would join those
-# rows to the table once for the count, once for the page and once per facet. Here: the words
-# are matched once (ids kept on the request), facets are counted from memory, and the SQL of the
-# page and the count is shaped by the number of matches so SQLite picks a cheap plan.
+# A search for a common word matches a quarter of a million reports or more. Datasette would
+# join those rows to the table once for the count, once for the page and once per facet
+# (~1.2 s at a million reports). On a published (immutable) database the plugin instead matches
+# the words once per request (ids kept on the request), counts the rows and every facet from
+# memory (nianbao.facetindex), and gives SQLite a clause that finds one page cheaply: each row
+# walked in page order is checked against the index (a few dozen lookups) for a common word,
+# the matches are looked up for a rare one.
+import contextvars  # noqa: E402
+
+from datasette.database import Results  # noqa: E402
 from datasette.facets import ColumnFacet  # noqa: E402
 from datasette.filters import FilterArguments  # noqa: E402
 from datasette.utils import escape_sqlite  # noqa: E402
 
 _ENGINES: dict = {}
 # underscore arguments that change neither the rows a facet counts nor the search
-_NEUTRAL_ARGS = {"_search", "_searchmode", "_facet", "_facet_size", "_size", "_sort", "_sort_desc", "_col",
-                 "_nocol", "_labels", "_label", "_shape", "_json", "_trace", "_nocount", "_nofacet",
-                 "_nosuggest", "_timelimit", "_stream", "_dl", "_nl", "_context", "_extra", "_ttl",
-                 "_format", "_json_infinity", "_facet_array", "_facet_date"}
+_NEUTRAL_ARGS = {"_search", "_searchmode", "_size", "_sort", "_sort_desc", "_col", "_nocol", "_labels",
+                 "_label", "_shape", "_json", "_trace", "_nocount", "_nofacet", "_nosuggest", "_timelimit",
+                 "_stream", "_dl", "_nl", "_context", "_extra", "_ttl", "_format", "_json_infinity", "_next"}
 _COMMON_SHARE = 0.02   # a search matching more than this share of reports counts as common
+# (count SQL prefix, clause, count, search) of the request being served: its count query is answered from memory
+_KNOWN_COUNT: contextvars.ContextVar = contextvars.ContextVar("nianbao_known_count", default=None)
 
 
 def _search_config(datasette, database, table) -> dict | None:
@@ -265,6 +273,24 @@ def _search_config(datasette, database, table) -> dict | None:
 def _facet_columns(datasette, database, table) -> tuple[str, ...]:
     facets = (datasette.table_metadata(database, table) or {}).get("facets") or []
     return tuple(f[PublishedColumnFacet.type] for f in facets if isinstance(f, dict) and PublishedColumnFacet.type in f)
+
+
+def _answer_known_counts(db) -> None:
+    """Datasette runs ``select count(*) from <table> where …`` after the page. When the plugin
+    has already counted exactly those rows in memory, answer with that number instead."""
+    if getattr(db, "_nianbao_counts", False):
+        return
+    real = db.execute
+
+    async def execute(sql, params=None, *args, **kw):
+        known = _KNOWN_COUNT.get()
+        if known and sql.startswith(known[0]) and known[1] in sql and (params or {}).get("search") == known[3]:
+            _KNOWN_COUNT.set(None)  # one answer per request
+            return Results([(known[2],)], False, [("count(*)",)])
+        return await real(sql, params, *args, **kw)
+
+    db.execute = execute
+    db._nianbao_counts = True
 
 
 async def facet_index(datasette, db, table) -> FacetIndex | None:
@@ -283,6 +309,7 @@ async def facet_index(datasette, db, table) -> FacetIndex | None:
         for old in [k for k in _ENGINES if k[0] == db.path and k[3] == table]:
             del _ENGINES[old]  # an earlier state of the same file
         _ENGINES[key] = await db.execute_fn(lambda conn: FacetIndex.load(conn, table, columns))
+        _answer_known_counts(db)
     return _ENGINES[key]
 
 
@@ -297,21 +324,33 @@ def startup(datasette):
     return inner
 
 
-def _filters(request, columns) -> list[tuple[str, str]] | None:
-    """The request's row filters as ``(column, text)`` equalities on facet columns, or None when
-    some filter means something else (then SQL does the work)."""
-    out = []
+def _memory_rows_spec(request, datasette, database, table, columns):
+    """What the request's rows are, if memory can tell: ``(filters, after)`` — equality filters on
+    facet columns and, on page 2+ of a table sorted by its key, the last id of the previous page
+    (Datasette counts facets over the rows after it). None when some argument means something
+    else (other filters, ``_where``, ``_search_<column>``, a cursor of another sort order)."""
+    filters, after = [], None
+    meta = datasette.table_metadata(database, table) or {}
     for key in request.args:
         values = request.args.getlist(key)
+        if key.startswith("_facet"):
+            continue
         if key.startswith("_"):
-            if key not in _NEUTRAL_ARGS and not key.startswith("_facet"):
+            if key not in _NEUTRAL_ARGS:
                 return None
             continue
         column = key[:-len("__exact")] if key.endswith("__exact") else key
         if column not in columns or "__" in column:
             return None
-        out += [(column, v) for v in values]
-    return out
+        filters += [(column, v) for v in values]
+    nxt = request.args.get("_next")
+    if nxt:
+        sorted_by_key = not (request.args.get("_sort") or request.args.get("_sort_desc")
+                             or meta.get("sort") or meta.get("sort_desc"))
+        if not sorted_by_key or not nxt.lstrip("-").isdigit():
+            return None
+        after = int(nxt)
+    return filters, after
 
 
 @hookimpl(trylast=True)
@@ -330,26 +369,30 @@ def filters_from_request(request, database, table, datasette):
         where, params, human = [], {}, []
         search = (request.args.get("_search") or "").strip()
         if search:
-            clause = f"in (select rowid from {fts} where {fts} match {match.format('search')})"
+            in_clause = f"{pk} in (select rowid from {fts} where {fts} match {match.format('search')})"
             engine = await facet_index(datasette, db, table)
-            if engine is None:
-                where.append(f"{pk} {clause}")
-            else:
+            spec = engine and _memory_rows_spec(request, datasette, database, table, engine.columns)
+            ids = None
+            if engine is not None:
                 expr = search if raw else fts_query(search)
                 try:
                     ids = await db.execute_fn(lambda conn: match_ids(conn, cfg["fts_table"], expr))
                 except Exception:  # an invalid raw FTS5 expression: let SQL report it
                     ids = None
                 request.scope["nianbao.search"] = (search, raw, ids)
-                filters = _filters(request, engine.columns)
-                if ids is not None and filters:
-                    # facet filters narrow the rows through their own index; each is probed in the hits
-                    where.append(f"+rowid {clause}")
-                elif ids is not None and len(ids) > max(2000, _COMMON_SHARE * int(engine.exists.sum())):
-                    # a common word: walking the table in page order meets a match every few rows
-                    where.append(f"likelihood({pk} {clause}, 0.5)")
-                else:  # a rare word: look each match up
-                    where.append(f"{pk} {clause}")
+            common = ids is not None and len(ids) > max(2000, _COMMON_SHARE * int(engine.exists.sum()))
+            if common and spec is not None and not any(k.startswith("_search_") for k in request.args):
+                # memory counts the rows; the page needs only rows walked in page order, each
+                # checked against the index by its id (a few dozen index lookups)
+                clause = (f"exists (select 1 from {fts} where {fts}.rowid = {escape_sqlite(table)}.{pk} "
+                          f"and {fts} match {match.format('search')})")
+                rows = engine.select(ids, spec[0])
+                _KNOWN_COUNT.set((f"select count(*) from {escape_sqlite(table)} ", clause, int(len(rows)), search))
+                where.append(clause)
+            elif common:  # SQL counts: walking the table in page order still meets a match every few rows
+                where.append(f"likelihood({in_clause}, 0.5)")
+            else:  # a rare word: look each match up
+                where.append(in_clause)
             params["search"] = search
             extra["search"] = search
             human.append(f'search matches "{search}"')
@@ -396,15 +439,16 @@ class PublishedColumnFacet(ColumnFacet):
     type = "published"
 
     async def _rows_from_memory(self):
-        if self.table is None or self.request.args.get("_next"):
-            return None, None  # Datasette counts page 2+ facets over the rows after the cursor
+        if self.table is None:
+            return None, None
         db = self.ds.get_database(self.database)
         engine = await facet_index(self.ds, db, self.table)
         if engine is None:
             return None, None
-        filters = _filters(self.request, engine.columns)
-        if filters is None or any(k.startswith("_search_") for k in self.request.args):
+        spec = _memory_rows_spec(self.request, self.ds, self.database, self.table, engine.columns)
+        if spec is None or any(k.startswith("_search_") for k in self.request.args):
             return None, None
+        filters, after = spec
         search = (self.request.args.get("_search") or "").strip()
         ids = None
         if search:
@@ -412,7 +456,10 @@ class PublishedColumnFacet(ColumnFacet):
             if not found or found[0] != search or found[2] is None:
                 return None, None
             ids = found[2]
-        return engine, await db.execute_fn(lambda conn: engine.select(ids, filters))
+        rows = await db.execute_fn(lambda conn: engine.select(ids, filters))
+        if after is not None:
+            rows = rows[rows > after]
+        return engine, rows
 
     async def facet_results(self):
         configs = self.get_configs()
