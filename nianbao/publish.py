@@ -72,6 +72,10 @@ def ensure_publish_schema(db: sqlite_utils.Database) -> None:
     # the few reports that lost a review or a lawsuit (canned query agencies_losing_reviews_or_lawsuits)
     db.execute("""create index if not exists idx_reports_losing on reports(is_current, year, id)
                   where review_corrected > 0 or suit_direct_corrected > 0 or suit_after_review_corrected > 0""")
+    # the denial-rate queries read this index instead of the ~370-column rows (3.6 s → 0.3 s at 1M)
+    denial = ["is_current", "province", "year", "format", *denied_columns(), "req_outcome_total_total"]
+    if set(denial) <= set(db["reports"].columns_dict):
+        db["reports"].create_index(denial, index_name="idx_reports_denial", if_not_exists=True)
     for cols in (["province"], ["level"], ["year"], ["format"], ["checks_failed"], ["agency_id", "year"],
                  ["province", "year"], ["city"], ["tier"], ["fetched_at"], ["parsed_at"], ["is_current"]):
         db["reports"].create_index(cols, if_not_exists=True)
@@ -217,8 +221,13 @@ BASE_LABELS = {
 }
 
 
+def denied_columns() -> list[str]:
+    """The reports columns summed as 不予公开 (the eight reasons of table 三's row (三))."""
+    return [f"req_{k}_total" for k in schema.section3_rows("2021") if k.startswith("denied_")]
+
+
 def _queries() -> dict:
-    denied = " + ".join(f"coalesce(req_{k}_total, 0)" for k in schema.section3_rows("2021") if k.startswith("denied_"))
+    denied = " + ".join(f"coalesce({c}, 0)" for c in denied_columns())
     return {
         "denial_rate_by_province_year": {
             "title": "各省历年不予公开率",
