@@ -47,6 +47,17 @@ def csv_row_sql(cols, bare=()) -> str:
     return " || ',' || ".join(parts)
 
 
+def json_row_sql(cols) -> str:
+    """One SQL expression giving a row as a JSON object text (``json_object`` in C; built in
+    chunks because a function takes at most 127 arguments, the chunks' braces trimmed and joined)."""
+    parts = []
+    for i in range(0, len(cols), 60):
+        pairs = ", ".join("'{}', {}".format(c.replace("'", "''"), _q(c)) for c in cols[i:i + 60])
+        # an object's text starts with '{"' and ends with its one closing '}' (values are quoted)
+        parts.append(f"rtrim(ltrim(json_object({pairs}), '{{'), '}}')")
+    return "'{' || " + " || ',' || ".join(parts) + " || '}'"
+
+
 def textless_numeric_columns(conn: sqlite3.Connection, table: str) -> frozenset:
     """Columns declared INTEGER/REAL that hold no text value (one scan of the table)."""
     numeric = [r[1] for r in conn.execute(f"pragma table_info({_q(table)})")
@@ -67,19 +78,25 @@ def header(cols) -> str:
     return "\ufeff" + buf.getvalue()
 
 
-def batch_sql(conn: sqlite3.Connection, table: str, bare=None) -> tuple[list[str], str]:
-    """(columns, SQL taking ``(lo, hi)`` that returns the CSV lines of rowids in ``(lo, hi]``)."""
+def batch_sql(conn: sqlite3.Connection, table: str, bare=None, fmt: str = "csv") -> tuple[list[str], str]:
+    """(columns, SQL taking ``(lo, hi)`` that returns one CSV line — or, with ``fmt="json"``, one
+    JSON object — per row with a rowid in ``(lo, hi]``)."""
     cols = [r[1] for r in conn.execute(f"pragma table_info({_q(table)})")]
-    if bare is None:
-        bare = textless_numeric_columns(conn, table)
-    expr = csv_row_sql(cols, bare)
+    if fmt == "json":
+        expr = json_row_sql(cols)
+    else:
+        expr = csv_row_sql(cols, textless_numeric_columns(conn, table) if bare is None else bare)
     return cols, f"select {expr} from {_q(table)} where rowid > ? and rowid <= ? order by rowid"
 
 
-def read_batch(conn: sqlite3.Connection, sql: str, lo: int, hi: int) -> str:
+def read_lines(conn: sqlite3.Connection, sql: str, lo: int, hi: int) -> list[str]:
     cur = conn.cursor()
     cur.row_factory = None
-    return "".join(r[0] + "\r\n" for r in cur.execute(sql, [lo, hi]).fetchall())
+    return [r[0] for r in cur.execute(sql, [lo, hi]).fetchall()]
+
+
+def read_batch(conn: sqlite3.Connection, sql: str, lo: int, hi: int) -> str:
+    return "".join(line + "\r\n" for line in read_lines(conn, sql, lo, hi))
 
 
 def iter_csv(conn: sqlite3.Connection, table: str, batch: int = BATCH):

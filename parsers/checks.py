@@ -111,13 +111,16 @@ def _solve_open(slot_keys, slot_vals, known, eqs):
 
 
 def repair(fields: dict, fmt: str, unresolved: list, provenance: dict, notes: list, inferred: dict,
-           printed_lost: bool) -> None:
+           printed_lost: bool) -> dict:
     """Place the values of ambiguous rows where the sum rules leave exactly one answer.
 
     ``unresolved`` holds ``(keys, printed number tokens, context)``. A row is fixed when every
     placement consistent with the equations gives the same values. Cells that the placement
     leaves open but an equation determines are filled in ``fields`` when ``printed_lost`` (text
-    extraction lost a printed cell) and in ``inferred`` otherwise. Unfixable rows stay null."""
+    extraction lost a printed cell) and in ``inferred`` otherwise. Unfixable rows stay null.
+
+    Returns ``{"placed": [context, …], "ambiguous": [context, …]}``: the rows placed by the rules
+    and the rows left empty (each also explained in ``notes``)."""
     eqs = equations(fmt)
     pending = list(unresolved)
     progress = True
@@ -155,6 +158,9 @@ def repair(fields: dict, fmt: str, unresolved: list, provenance: dict, notes: li
     for keys, nums, context in pending:
         printed = " ".join(t.cell.text.strip() for t in nums)
         notes.append(f"{context}: placement ambiguous, fields left empty (printed: {printed})")
+    left = {id(item) for item in pending}
+    return {"placed": [c for item in unresolved if id(item) not in left for c in [item[2]]],
+            "ambiguous": [item[2] for item in pending]}
 
 
 def infer(fields: dict, fmt: str, blank_or_missing: set, notes: list) -> dict:

@@ -105,8 +105,8 @@ def build_report(ex: Extract) -> dict:
             notes.append("no table 三 found in the document (an image, or a layout not recognised)")
         notes.extend(m.notes)
         inferred: dict = {}
-        checks.repair(m.fields, fmt, unresolved, m.provenance, notes, inferred,
-                      printed_lost=not ex.strict_cells)
+        placement = checks.repair(m.fields, fmt, unresolved, m.provenance, notes, inferred,
+                                  printed_lost=not ex.strict_cells)
         inferred.update(checks.infer(m.fields, fmt, m.blank | m.missing | set(k for k, v in m.fields.items() if v is None), notes))
         if m.blank:
             notes.append(f"{len(m.blank)} cells printed blank (or '/', '—'): null in fields")
@@ -117,9 +117,9 @@ def build_report(ex: Extract) -> dict:
         report.update(format=fmt, fields=m.fields, inferred=inferred, provenance=m.provenance,
                       checks=checks.check(m.fields, fmt))
         if ex.medium == "ocr":
-            report["checks"].append(_ocr_check(m, notes))
+            report["checks"].append(_ocr_check(m, placement))
         elif unresolved:
-            report["checks"].append(_placement_check(notes))
+            report["checks"].append(_placement_check(placement))
         return report
     if meta.looks_like_report(title, ex.text):
         report["format"] = "legacy" if fmt == "legacy" else None
@@ -131,12 +131,12 @@ def build_report(ex: Extract) -> dict:
 OCR_MIN_CONFIDENCE = 80
 
 
-def _placement_check(notes: list) -> dict:
+def _placement_check(placement: dict) -> dict:
     """Rows that printed more or fewer values than the form has cells were placed by the sum
     rules, or left empty. The rules cannot tell a lost value from a printed blank, nor catch two
     swapped equal values, so such a report is not verified: a reading check, not one of the
     form's rules (the form's numbers may well add up)."""
-    rows = [n.split(":")[0] for n in notes if "placed by the sum rules" in n or "placement ambiguous" in n]
+    rows = placement["placed"] + placement["ambiguous"]
     return {"rule": "cell_placement", "ok": False,
             "detail": f"{len(rows)} rows did not print one value per cell and were placed by the sum "
                       f"rules or left empty: {'; '.join(rows)}"}
@@ -145,7 +145,7 @@ def _placement_check(notes: list) -> dict:
 OCR_MIN_CONFIDENCE = 80
 
 
-def _ocr_check(m, notes: list) -> dict:
+def _ocr_check(m, placement: dict) -> dict:
     """A scan's numbers are read, not printed text: the report is verified only when every value
     was read with confidence, every cell was found, and no row needed the form's order or the sum
     rules to be placed (sum rules do not catch two swapped rows or a misread digit pair)."""
@@ -153,7 +153,7 @@ def _ocr_check(m, notes: list) -> dict:
                  if m.fields.get(k) is not None and (p.get("where") or {}).get("conf") is not None
                  and p["where"]["conf"] < OCR_MIN_CONFIDENCE)
     lost = sorted(k for k, v in m.fields.items() if v is None and k not in m.blank)
-    placed = [n for n in notes if "form's order" in n or "placed by the sum rules" in n or "ambiguous" in n]
+    placed = m.by_order + placement["placed"] + placement["ambiguous"]
     problems = []
     if low:
         problems.append(f"{len(low)} values read with low confidence ({', '.join(low[:6])}{' …' if len(low) > 6 else ''})")

@@ -49,6 +49,7 @@ class Mapped:
     missing: set = field(default_factory=set)       # keys whose cell was absent
     blank: set = field(default_factory=set)         # keys whose cell was printed blank
     sections_found: set = field(default_factory=set)
+    by_order: list = field(default_factory=list)    # row keys whose label matched no pattern: placed by the form's order
 
 
 def tokenize(rows: list) -> list:
@@ -369,6 +370,7 @@ def _align(cand: list, fmt: str, width: int, m: Mapped, strict: bool) -> list:
     for row, key in out:
         if named[cand.index(row)] != key and _match(patterns, row.label) != key:
             m.notes.append(f"row labelled {row.label!r} read as {key} by the form's order")
+            m.by_order.append(key)
     return out
 
 

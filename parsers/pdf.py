@@ -12,7 +12,7 @@ Public API
 How
 ---
 * Every page's text is extracted (one line per text line); only the pages whose text holds the
-  table keywords (本年新收, 申请人情况, 行政复议, 信息内容, 本年制发 …) get table extraction.
+  table words (``schema.table_page_words()``: 本年新收, 申请人情况, 行政复议 …) get table extraction.
 * Ruled tables: ``page.find_tables()`` with the lines strategy. pdfplumber reports a merged
   region once (its first row/column) and ``None`` for the positions it covers; those ``None`` are
   dropped, real blank cells are kept as ''. Multi-line cell text is joined without separator
@@ -32,6 +32,7 @@ import logging
 import re
 import statistics
 
+from . import schema
 from .docx import join_lines
 from .model import Cell, Extract, ParseError
 from .normalize import unify_glyphs
@@ -40,12 +41,6 @@ from .normalize import unify_glyphs
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 MAX_PAGES = 120
-TABLE_KEYS = ("本年新收", "申请人情况", "行政复议", "信息内容", "本年制发", "本年处理决定",
-              "上年结转", "予以公开", "行政诉讼", "收费金额", "自然人", "法人或其他组织",
-              "本年新制作", "本年新公开", "对外公开总数量", "受理情况",
-              # a continuation page of table 三 or 四 carries only its own row labels
-              "不予公开", "无法提供", "不予处理", "其他处理", "不掌握", "信访", "重复申请",
-              "出版物", "结转下年", "结果维持", "结果纠正", "尚未审结", "复议后起诉")
 _CID = re.compile(r"\(cid:\d+\)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _PUA = re.compile(r"[\ue000-\uf8ff]")
@@ -165,7 +160,7 @@ def split_cells(line: list[dict], gap_em: float = 0.9) -> list[tuple[str, float,
 
 
 def _is_table_page(text: str) -> bool:
-    return sum(k in text for k in TABLE_KEYS) >= 1
+    return any(k in text for k in schema.table_page_words())
 
 
 def garbled_reason(data: bytes) -> str | None:

@@ -169,6 +169,13 @@ def format_markers() -> dict:
 
 
 @functools.lru_cache(maxsize=None)
+def table_page_words() -> tuple:
+    """Words whose presence marks a page as carrying a statutory table (headlines of tables 二–四
+    and the row labels a continuation page starts with)."""
+    return tuple(raw()["table_page_words"])
+
+
+@functools.lru_cache(maxsize=None)
 def rules() -> tuple:
     """The sum rules, as (id, text) pairs, in schema order."""
     return tuple((r["id"], r["text"].strip()) for r in raw()["rules"])

@@ -309,3 +309,18 @@ def test_publish_upgrades_a_search_index_of_another_scheme(tmp_path):
     assert search_ids(db, "复议") == []
     assert publish(db)["indexed"] == 5
     assert search_ids(db, "复议") == [1] and search_ids(db, "公安") == [1, 2]
+
+
+def test_whole_table_json_streamed(ds):
+    """/-/json/: the whole table as a JSON array (or JSON Lines), equal to Datasette's rows."""
+    want = get(ds, "/nianbao/reports.json?_shape=array&_size=max").json()
+    r = get(ds, "/-/json/nianbao/reports.json")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/json")
+    got = r.json()
+    assert got == want and len(got) == 5 and got[0]["req_new_total"] == 10
+    assert any(v is None for v in got[-1].values())  # NULL stays null, not 0 or ""
+    lines = get(ds, "/-/json/nianbao/reports.json?_nl=1").text.splitlines()
+    assert [json.loads(x) for x in lines] == want
+    agencies = get(ds, "/-/json/nianbao/agencies.json").json()
+    assert {a["name"] for a in agencies} >= {"教育部", "广东省公安厅"}
+    assert get(ds, "/-/json/nianbao/nope.json").status_code == 404

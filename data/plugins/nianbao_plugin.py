@@ -136,14 +136,23 @@ class _FileResponse:
                     break
 
 
-_BARE: dict = {}
-
-
 async def table_csv(request, datasette):
     """``/-/csv/<database>/<table>.csv``: the whole table as CSV (UTF-8 with BOM). The file
     ``publish`` wrote when it still matches the database (header ``x-nianbao-csv: prebuilt``),
-    else (or with ``?_live=1``) streamed live from SQLite in rowid batches, two in flight on
-    Datasette's SQL threads."""
+    else (or with ``?_live=1``) streamed live from SQLite in rowid batches."""
+    return await _table_download(request, datasette, "csv")
+
+
+async def table_json(request, datasette):
+    """``/-/json/<database>/<table>.json``: the whole table as a streamed JSON array of objects;
+    ``?_nl=1`` gives JSON Lines (one object per line) instead."""
+    return await _table_download(request, datasette, "json")
+
+
+_BARE: dict = {}
+
+
+async def _table_download(request, datasette, fmt):
     import asyncio
 
     from datasette.utils.asgi import AsgiStream, NotFound
@@ -157,45 +166,66 @@ async def table_csv(request, datasette):
         raise NotFound("no such table")
     if not await datasette.permission_allowed(request.actor, "view-table", (dbname, table), default=True):
         return Response.text("forbidden", status=403)
-    if db.path and table in downloads.PREBUILT and not request.args.get("_live"):
+    if fmt == "csv" and db.path and table in downloads.PREBUILT and not request.args.get("_live"):
         path = await db.execute_fn(lambda conn: downloads.fresh_file(conn, db.path, table))
         if path:
             return _FileResponse(path, f"{table}.csv", "text/csv; charset=utf-8", {"x-nianbao-csv": "prebuilt"})
-    stamp = os.stat(db.path).st_mtime_ns if db.path else None
-    key = (db.name, table, stamp)
-    if key not in _BARE:  # numeric columns without text need no quoting (one scan, kept per file state)
-        _BARE[key] = await db.execute_fn(lambda conn: downloads.textless_numeric_columns(conn, table))
-    cols, sql = await db.execute_fn(lambda conn: downloads.batch_sql(conn, table, _BARE[key]))
+    bare = None
+    if fmt == "csv":
+        stamp = os.stat(db.path).st_mtime_ns if db.path else None
+        key = (db.name, table, stamp)
+        if key not in _BARE:  # numeric columns without text need no quoting (one scan, kept per file state)
+            _BARE[key] = await db.execute_fn(lambda conn: downloads.textless_numeric_columns(conn, table))
+        bare = _BARE[key]
+    cols, sql = await db.execute_fn(lambda conn: downloads.batch_sql(conn, table, bare, fmt))
+    nl = fmt == "json" and bool(request.args.get("_nl"))
     batch = downloads.BATCH
 
     async def stream(w):
-        await w.write(downloads.header(cols))
+        if fmt == "csv":
+            await w.write(downloads.header(cols))
+        elif not nl:
+            await w.write("[")
         top = (await db.execute(f"select max(rowid) from [{table.replace(']', ']]')}]")).rows[0][0] or 0
 
         def fn(lo):
-            return lambda conn: downloads.read_batch(conn, sql, lo, lo + batch)
+            return lambda conn: downloads.read_lines(conn, sql, lo, lo + batch)
 
         # SQLite builds the lines without the GIL, two batches at a time, while one is sent
         starts = list(range(0, top, batch))
         pending = [asyncio.ensure_future(db.execute_fn(fn(lo))) for lo in starts[:2]]
-        i = 2
+        i, first = 2, True
         while pending:
-            text = await pending.pop(0)
+            lines = await pending.pop(0)
             if i < len(starts):
                 pending.append(asyncio.ensure_future(db.execute_fn(fn(starts[i]))))
                 i += 1
-            if text:
-                await w.write(text)
+            if not lines:
+                continue
+            if fmt == "csv":
+                await w.write("".join(line + "\r\n" for line in lines))
+            elif nl:
+                await w.write("".join(line + "\n" for line in lines))
+            else:
+                await w.write(("\n" if first else ",\n") + ",\n".join(lines))
+            first = False
+        if fmt == "json" and not nl:
+            await w.write("\n]\n")
 
-    return AsgiStream(stream, headers={"content-disposition": f'attachment; filename="{table}.csv"',
-                                       "x-nianbao-csv": "live"},
-                      content_type="text/csv; charset=utf-8")
+    if fmt == "csv":
+        headers, ctype = {"x-nianbao-csv": "live"}, "text/csv; charset=utf-8"
+    else:
+        headers, ctype = {}, ("application/x-ndjson; charset=utf-8" if nl else "application/json; charset=utf-8")
+    ext = "jsonl" if nl else fmt
+    headers["content-disposition"] = f'attachment; filename="{table}.{ext}"'
+    return AsgiStream(stream, headers=headers, content_type=ctype)
 
 
 @hookimpl
 def register_routes():
     return [(r"^/-/original/(?P<sha>[0-9a-fA-F]{64})$", original), (r"^/-/nianbao\.css$", css),
-            (r"^/-/csv/(?P<database>[^/]+)/(?P<table>[^/]+)\.csv$", table_csv)]
+            (r"^/-/csv/(?P<database>[^/]+)/(?P<table>[^/]+)\.csv$", table_csv),
+            (r"^/-/json/(?P<database>[^/]+)/(?P<table>[^/]+)\.json$", table_json)]
 
 
 # The reports table has ~370 columns; its HTML page shows the main ones unless the URL chooses
