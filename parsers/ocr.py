@@ -14,6 +14,9 @@ Public API
 
 How
 ---
+* Every page is first turned straight (``deskew``): the angle within ±5° whose row profile is
+  sharpest (half-degree steps on a 500 px copy, then tenth-degree steps on a 1000 px one,
+  ~0.25 s a page). Without it a page leaning by 0.8° lost every ruled line and every field.
 * Ruled tables: horizontal lines by a long horizontal erosion (Pillow channel ops, no numpy);
   between two consecutive horizontal lines, vertical lines are the columns that are dark over the
   whole band. Cells are the gaps between vertical lines; a cell continues into the next band when
@@ -46,8 +49,10 @@ try:
     from PIL import Image as _Image
     _BOX = _Image.Resampling.BOX
     _LANCZOS = _Image.Resampling.LANCZOS
+    _BILINEAR = _Image.Resampling.BILINEAR
+    _BICUBIC = _Image.Resampling.BICUBIC
 except Exception:  # pragma: no cover
-    _BOX = _LANCZOS = None
+    _BOX = _LANCZOS = _BILINEAR = _BICUBIC = None
 from .model import Cell, Extract, ParseError
 
 LANG = "chi_sim"
@@ -136,6 +141,46 @@ def _vlines_in_band(vmask, top, bottom):
     if run:
         xs.append(sum(run) / len(run))
     return xs
+
+
+SKEW_MAX = 5.0      # degrees searched either way
+SKEW_MIN = 0.1      # below this a page is left as it is
+
+
+def _line_sharpness(small, angle: float) -> float:
+    """How sharply the text lines and rulings of a small binary page stand out as horizontal rows
+    when it is turned by ``angle``: the variance of its row darkness (a 1-pixel-wide BOX resize
+    is the row profile, computed in C)."""
+    turned = small.rotate(angle, resample=_BILINEAR, fillcolor=255)
+    prof = turned.resize((1, turned.height), _BOX).tobytes()  # one byte per row (mode L)
+    mean = sum(prof) / len(prof)
+    return sum((v - mean) ** 2 for v in prof)
+
+
+def _binary_width(g, width: int):
+    k = width / g.width if g.width > width else 1.0
+    return g.resize((max(1, int(g.width * k)), max(1, int(g.height * k))), _BOX).point(
+        lambda p: 0 if p < 170 else 255)
+
+
+def skew_angle(im) -> float:
+    """The rotation (degrees, PIL's sense) that makes a scanned page's lines horizontal: half-degree
+    steps over ±SKEW_MAX on the page shrunk to 500 px, then tenth-degree steps at 1000 px."""
+    g = im.convert("L")
+    small, fine = _binary_width(g, 500), _binary_width(g, 1000)
+    coarse = [a / 2 for a in range(int(-SKEW_MAX * 2), int(SKEW_MAX * 2) + 1)]
+    best = max(coarse, key=lambda a: _line_sharpness(small, a))
+    return max((round(best + d / 10, 2) for d in range(-5, 6)), key=lambda a: _line_sharpness(fine, a))
+
+
+def deskew(im):
+    """(page turned straight, angle applied): scanned pages lean a little, and a leaning grid
+    has no long horizontal or vertical lines to find."""
+    angle = skew_angle(im)
+    if abs(angle) < SKEW_MIN:
+        return im, 0.0
+    g = im.convert("L")
+    return g.rotate(angle, resample=_BICUBIC, expand=True, fillcolor=255), angle
 
 
 def _table_score(im) -> float:
@@ -467,7 +512,14 @@ def _cell_text(ws) -> str:
 
 
 def _ocr_image(im, page_no, tmpdir, deadline):
-    """OCR one page. Returns a page dict: grid (bool), rows [(y, [Cell], is_table)]."""
+    """OCR one page. Returns a page dict: grid (bool), rows [(y, [Cell], is_table)], skew."""
+    im, angle = deskew(im)
+    page = _ocr_straight(im, page_no, tmpdir, deadline)
+    page["skew"] = angle
+    return page
+
+
+def _ocr_straight(im, page_no, tmpdir, deadline):
     g = im.convert("L")
     bw = g.point(lambda p: 0 if p < 170 else 255)
     cells = _grid(bw)
@@ -582,6 +634,10 @@ def _extract(pages, notes) -> Extract:
                 lines.append(join_lines(c.text for c in r))
     if grid:
         notes.append("ocr: ruled table grid found; numbers read by a digits-only pass")
+    turned = [(i, p["skew"]) for i, p in enumerate(pages, 1) if p.get("skew")]
+    if turned:
+        notes.append("ocr: pages turned straight before reading: "
+                     + ", ".join(f"{i} by {a:+.2f}°" for i, a in turned))
     return Extract(medium="ocr", text="\n".join(lines), rows=rows, strict_cells=grid,
                    title=None, notes=notes)
 

@@ -179,6 +179,43 @@ def test_scanned_report_is_read_by_ocr_and_never_wrong_when_checks_pass():
         assert wrongly_printed == {}
 
 
+def test_skew_angle_of_a_leaning_page():
+    """Scanned pages lean; the angle that straightens them is found to a tenth of a degree."""
+    from PIL import Image, ImageDraw
+
+    from parsers.ocr import skew_angle
+
+    im = Image.new("L", (1650, 2300), 255)
+    d = ImageDraw.Draw(im)
+    for y in range(200, 2000, 60):          # ruled rows with "text" blocks between
+        d.line((150, y, 1500, y), fill=0, width=2)
+        for x in range(200, 1400, 40):
+            d.rectangle((x, y + 15, x + 25, y + 40), fill=0)
+    for lean in (0.0, 0.4, -1.3, 3.0):
+        turned = im.rotate(lean, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
+        assert abs(skew_angle(turned) + lean) <= 0.11, lean
+
+
+@needs_soffice
+@needs_tesseract
+def test_leaning_scan_is_straightened_and_read():
+    """A scan turned by 1.5° (no ruled line is horizontal any more) is read as well as a straight one."""
+    import io
+
+    from PIL import Image
+
+    report = D.random_report(seed=5)
+    png = Image.open(io.BytesIO(D.render(report, "png")))
+    buf = io.BytesIO()
+    png.convert("L").rotate(1.5, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255).save(buf, "PNG")
+    got = parse(buf.getvalue(), filename="scan.png")
+    assert any("turned straight" in n and "-1.5" in n for n in got["notes"]), got["notes"]
+    wrong = wrong_fields(report, got)
+    assert len(report["fields"]) - len(wrong) >= 0.8 * len(report["fields"]), wrong
+    if all(c["ok"] for c in got["checks"]):
+        assert {k: v for k, v in wrong.items() if v[0] is not None} == {}
+
+
 def test_cli_parse_many_media_in_order(tmp_path):
     report = D.random_report(seed=30)
     files = []
