@@ -111,14 +111,17 @@ def iter_csv(conn: sqlite3.Connection, table: str, batch: int = BATCH):
 
 
 def signature(conn: sqlite3.Connection, table: str) -> str:
-    """What a table's rows were, cheaply: row count, highest rowid, latest parse (reports are
-    replaced on re-parse), and the schema version. ``publish`` also drops the files first."""
-    cols = {r[1] for r in conn.execute(f"pragma table_info({_q(table)})")}
+    """What a table's rows were, cheaply: the count of writes to it kept by triggers in
+    ``table_changes`` (``publish`` installs them for the reports table), its row count, highest
+    rowid and the schema version. ``publish`` also drops the files before it changes anything."""
     parts = list(conn.execute(f"select count(*), max(rowid) from {_q(table)}").fetchone())
-    for c in ("parsed_at", "fetched_at"):
-        if c in cols:
-            parts.append(conn.execute(f"select max({_q(c)}) from {_q(table)}").fetchone()[0])
-    parts.append(conn.execute("pragma schema_version").fetchone()[0])
+    try:
+        row = conn.execute("select changes from table_changes where name = ?", [table]).fetchone()
+    except sqlite3.OperationalError:
+        row = None
+    if row is None:
+        return ""  # writes to this table are not counted: never trust a file
+    parts += [row[0], conn.execute("pragma schema_version").fetchone()[0]]
     return "|".join("" if p is None else str(p) for p in parts)
 
 
@@ -143,7 +146,8 @@ def fresh_file(conn: sqlite3.Connection, db_path, table: str) -> Path | None:
         return None
     if not path.is_file() or path.stat().st_size != meta.get("bytes"):
         return None
-    return path if meta.get("signature") == signature(conn, table) else None
+    sig = signature(conn, table)
+    return path if sig and meta.get("signature") == sig else None
 
 
 def build(db_path, tables=PREBUILT, progress: bool = False) -> dict:

@@ -16,6 +16,7 @@ Plain data in, plain data out: ``FacetIndex.load(conn)`` reads a SQLite connecti
 """
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass
 
@@ -47,14 +48,17 @@ def _type_rank(v) -> int:
     return 3
 
 
+# the text SQLite turns into a number when it meets an INTEGER/REAL column (ASCII only: no
+# full-width digits, no "2_023", no ideographic spaces — Python's float() takes all of those)
+_SQL_NUMBER = re.compile(r"[ \t\n\r\f\v]*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?[ \t\n\r\f\v]*")
+
+
 def sql_equal(value, arg: str) -> bool:
     """Would SQLite find ``column = 'arg'`` true for a stored ``value``? (A text argument compared
-    with an INTEGER/REAL column is converted to a number first — column affinity.)"""
+    with an INTEGER/REAL column is converted to a number first — column affinity — when it
+    reads as one.)"""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        try:
-            return float(arg) == value
-        except ValueError:
-            return False
+        return bool(_SQL_NUMBER.fullmatch(arg)) and float(arg) == value
     return isinstance(value, str) and value == arg
 
 
@@ -64,17 +68,26 @@ class FacetIndex:
 
     table: str
     exists: np.ndarray                 # bool[max_rowid + 1]
+    searchable: np.ndarray             # bool[max_rowid + 1]: rows whose search key is their rowid
     codes: dict[str, np.ndarray]       # column → int32[max_rowid + 1], index into values[column]
     values: dict[str, list]            # column → distinct non-null values
 
     @classmethod
-    def load(cls, conn: sqlite3.Connection, table: str, columns) -> "FacetIndex":
+    def load(cls, conn: sqlite3.Connection, table: str, columns, search_key: str | None = None) -> "FacetIndex":
         """Read ``columns`` of ``table``: one ``group by`` per column (answered from the column's
-        index), ids parsed in C. ~1–2 s for a million rows."""
+        index), ids parsed in C. ~1–2 s for a million rows. A search matches full-text rowids
+        against ``search_key`` (a column equal to the rowid once published); rows where the two
+        differ (added since, not indexed yet) are never search matches."""
         t = table.replace("]", "]]")
         top = conn.execute(f"select max(rowid) from [{t}]").fetchone()[0] or 0
         exists = np.zeros(top + 1, dtype=bool)
         exists[_ids(conn.execute(f"select group_concat(rowid) from [{t}]").fetchone()[0])] = True
+        searchable = exists.copy()
+        if search_key and search_key != "rowid":
+            k = search_key.replace("]", "]]")
+            searchable[:] = False
+            searchable[_ids(conn.execute(
+                f"select group_concat(rowid) from [{t}] where [{k}] = rowid").fetchone()[0])] = True
         codes, values = {}, {}
         for col in columns:
             c = col.replace("]", "]]")
@@ -85,7 +98,7 @@ class FacetIndex:
                 arr[_ids(ids)] = len(vals)
                 vals.append(value)
             codes[col], values[col] = arr, vals
-        return cls(table, exists, codes, values)
+        return cls(table, exists, searchable, codes, values)
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -98,7 +111,7 @@ class FacetIndex:
             rows = np.flatnonzero(self.exists)
         else:
             ids = ids[(ids >= 0) & (ids < len(self.exists))]
-            rows = ids[self.exists[ids]]
+            rows = ids[self.searchable[ids]]
         for column, arg in equals:
             wanted = [i for i, v in enumerate(self.values[column]) if sql_equal(v, arg)]
             rows = rows[np.isin(self.codes[column][rows], wanted)]
@@ -115,4 +128,4 @@ class FacetIndex:
         return found if limit is None else found[:limit]
 
     def nbytes(self) -> int:
-        return self.exists.nbytes + sum(a.nbytes for a in self.codes.values())
+        return self.exists.nbytes + self.searchable.nbytes + sum(a.nbytes for a in self.codes.values())

@@ -82,6 +82,12 @@ def ensure_publish_schema(db: sqlite_utils.Database) -> None:
     if not db["reports_fts"].exists():
         db.execute("create virtual table reports_fts using fts5(title, agency, body, tokenize='unicode61')")
     db["reports_fts_state"].create({"report_id": int, "sig": str}, pk="report_id", if_not_exists=True)
+    # every write to reports counts here (triggers): what the prebuilt downloads compare against
+    db["table_changes"].create({"name": str, "changes": int}, pk="name", if_not_exists=True)
+    for event in ("insert", "update", "delete"):
+        db.execute(f"""create trigger if not exists reports_changes_{event} after {event} on reports begin
+            insert into table_changes (name, changes) values ('reports', 1)
+            on conflict (name) do update set changes = changes + 1; end""")
     db.execute("""create view if not exists reports_current as
         select * from reports where is_current = 1""")
 
@@ -413,6 +419,7 @@ def build_metadata(db_name: str = "nianbao", archive_dir: str | Path | None = No
                     "report_texts": {"title": "报告全文", "columns": {"report_id": "报告编号", "text": "全文"}},
                     "reports_fts": {"hidden": True},
                     "reports_fts_state": {"hidden": True},
+                    "table_changes": {"hidden": True},
                 },
             }
         },

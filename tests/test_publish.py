@@ -108,7 +108,7 @@ def test_cjk_query_forms():
     assert fts_query('"行政 复议"') == '"行政 政复 复议"'
     assert fts_query("复") == '"复" *' and fts_query("2023年") == '"2023 年" *'
     assert fts_query("复议3件") == '"复议 议 3 件" *'
-    assert fts_query('"') == '""' and fts_query('OR') == '"OR"'
+    assert fts_query('"') == '""' and fts_query('OR') == '""' and fts_query('"OR"') == '"OR"'
 
 
 def test_search_two_character_words(sample):

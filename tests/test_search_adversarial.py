@@ -1,7 +1,8 @@
 """Adversarial tests of Chinese search, in-memory facets/counts and the prebuilt CSV download.
 
-Tests marked ``BUG`` in their docstring FAILED when written: each documents a defect (input,
-expected, got). The others are regression tests that passed.
+Written by an adversarial review of the second session. Tests whose docstring starts with
+"Was a bug" failed when written (each states the input and what went wrong) and were fixed; the
+others passed from the start and guard against regressions.
 
 Parts:
   A. nianbao.search: tokenizer/query pair against nasty inputs (real FTS5).
@@ -15,16 +16,21 @@ import asyncio
 import csv
 import io
 import random
+import re
 import shutil
 import sqlite3
 from urllib.parse import quote
 
 import pytest
 
-from nianbao.search import _RUN, _SEGMENT, fts_query, index_text
+from nianbao.search import _CJK_CLASS, _RUN, fts_query, index_text
 
 
 # ============================================================================ A. tokenizer
+# what unicode61 keeps together outside Chinese runs: letters and digits (a query never cuts one)
+_SEGMENT = re.compile(f"[{_CJK_CLASS}]+|[^\\W_{_CJK_CLASS}]+")
+
+
 def _fts(texts):
     c = sqlite3.connect(":memory:")
     c.execute("create virtual table f using fts5(title, agency, body, tokenize='unicode61')")
@@ -96,8 +102,8 @@ def test_every_piece_is_found_with_a_wider_alphabet():
     ("ab\U0001F3FBcd", "ab\U0001F3FBcd"),    # emoji skin-tone modifier
     ("复\u20bd议", "复\u20bd议"),            # ₽ (assigned after Unicode 6.1: a token character to unicode61)
 ])
-def test_BUG_unicode61_token_chars_that_python_splits_on(text, piece):
-    """BUG: characters unicode61 keeps inside a token (private use Co, combining marks Mn/Mc,
+def test_unicode61_token_chars_that_python_splits_on(text, piece):
+    """Was a bug: characters unicode61 keeps inside a token (private use Co, combining marks Mn/Mc,
     code points unassigned in Unicode 6.1 …) are neither CJK nor ``[^\\W_]`` to Python, so
     ``_SEGMENT`` drops them from the query while the index keeps them: the whole text, queried
     verbatim, is not found. e.g. 'abc\\ue000def' → query '"abc def"', index token 'abc\\ue000def'."""
@@ -105,15 +111,15 @@ def test_BUG_unicode61_token_chars_that_python_splits_on(text, piece):
     assert 0 in _hits(c, piece), (fts_query(piece), index_text(text))
 
 
-def test_BUG_cjk_extension_g_is_not_cjk():
-    """BUG: CJK Extension G/H (U+30000–U+323AF, e.g. 𰻞 U+30EDE of 𰻞𰻞面) is outside _CJK_CLASS,
+def test_cjk_extension_g_is_not_cjk():
+    """Was a bug: CJK Extension G/H (U+30000–U+323AF, e.g. 𰻞 U+30EDE of 𰻞𰻞面) is outside _CJK_CLASS,
     so a run of them is one "Latin word" token: 𰻞面 is not found in 𰻞𰻞面."""
     c = _fts(["𰻞𰻞面"])
     assert 0 in _hits(c, "𰻞面"), (fts_query("𰻞面"), index_text("𰻞𰻞面"))
 
 
-def test_BUG_lone_kangxi_radical_is_never_found():
-    """BUG (minor): Kangxi radicals (U+2F00–U+2FDF, which PDF extraction often yields for 人, 一 …)
+def test_lone_kangxi_radical_is_never_found():
+    """Was a bug (minor): Kangxi radicals (U+2F00–U+2FDF, which PDF extraction often yields for 人, 一 …)
     are in _CJK_CLASS but unicode61 drops them (category So): the piece ⼈ of ⼈民政府 gives the
     query '"⼈" *', an empty phrase that matches nothing."""
     c = _fts(["⼈民政府"])
@@ -124,8 +130,8 @@ def test_BUG_lone_kangxi_radical_is_never_found():
     ("行 政 复 议", '"行 政 复 议"'),   # PDF text with a space between every character
     ("行政 复议", '"行政 复议"'),
 ])
-def test_BUG_quoted_phrase_copied_from_spaced_text_is_not_found(text, quoted):
-    """BUG: a quoted phrase drops spaces between Chinese characters (_CJK_SPACE) but the index
+def test_quoted_phrase_copied_from_spaced_text_is_not_found(text, quoted):
+    """Was a bug: a quoted phrase drops spaces between Chinese characters (_CJK_SPACE) but the index
     keeps them, so a phrase copied verbatim from the text (with its spaces) is NOT found, while
     the same words unquoted are. '"行 政 复 议"' → '"行政 政复 复议"' vs index '行 政 复 议'."""
     c = _fts([text])
@@ -137,8 +143,8 @@ def test_BUG_quoted_phrase_copied_from_spaced_text_is_not_found(text, quoted):
     ("复议 OR ！ OR 诉讼", '"复议" OR "诉讼"'),
     ("！ OR 复议", '"复议"'),
 ])
-def test_BUG_operator_next_to_a_dropped_word_becomes_a_literal_word(query, expected):
-    """BUG: when a word has no letters (！, emoji …) it is dropped, and a following OR/AND/NOT
+def test_operator_next_to_a_dropped_word_becomes_a_literal_word(query, expected):
+    """Was a bug: when a word has no letters (！, emoji …) it is dropped, and a following OR/AND/NOT
     then becomes the literal word "OR": '复议 OR ！ OR 诉讼' → '"复议" OR "OR" "诉讼"' (finds only
     texts containing the Latin word "or"); '！ OR 复议' → '"OR" "复议"' finds nothing."""
     c = _fts(["诉讼", "复议"])
@@ -251,8 +257,8 @@ def test_memory_equals_sql_for_unusual_requests(pair, qs):
     "_search=申请&year=%E3%80%802023",                       # ideographic space: float() strips it
     "_search=申请&year=%C2%A02023",                          # no-break space
 ])
-def test_BUG_numeric_filter_values_python_float_accepts_but_sqlite_does_not(pair, qs):
-    """BUG: facetindex.sql_equal uses Python float(), which accepts '2_023', full-width or
+def test_numeric_filter_values_python_float_accepts_but_sqlite_does_not(pair, qs):
+    """Was a bug: facetindex.sql_equal uses Python float(), which accepts '2_023', full-width or
     Arabic-Indic digits and Unicode whitespace; SQLite's numeric affinity does not. Memory then
     selects all 2023 reports while SQL selects none: on the memory path the count (answered from
     memory for a common word) is 667 with 0 rows, and the facets list 667 reports."""
@@ -264,8 +270,8 @@ def test_BUG_numeric_filter_values_python_float_accepts_but_sqlite_does_not(pair
     "_search=申请&_next=%EF%BC%92%EF%BC%90",    # _next=２０ (full-width digits)
     "_next=%EF%BC%92%EF%BC%90",
 ])
-def test_BUG_next_cursor_with_unicode_digits(pair, qs):
-    """BUG: _memory_rows_spec accepts any str.isdigit() cursor and int()s it; '２０' is 20 for
+def test_next_cursor_with_unicode_digits(pair, qs):
+    """Was a bug: _memory_rows_spec accepts any str.isdigit() cursor and int()s it; '２０' is 20 for
     Python but SQLite compares id > '２０' (text) → no rows. Facets: memory counts rows > 20,
     SQL counts nothing."""
     immutable, mutable = pair
@@ -273,8 +279,8 @@ def test_BUG_next_cursor_with_unicode_digits(pair, qs):
 
 
 @pytest.mark.parametrize("qs", ["_search=申请&_next=%C2%B2", "_next=%C2%B2"])
-def test_BUG_next_cursor_superscript_digit_is_a_500(pair, qs):
-    """BUG: '²'.isdigit() is True but int('²') raises ValueError → HTTP 500 on the published
+def test_next_cursor_superscript_digit_is_a_500(pair, qs):
+    """Was a bug: '²'.isdigit() is True but int('²') raises ValueError → HTTP 500 on the published
     (immutable) database (mutable: 200, no rows). nianbao_plugin._memory_rows_spec."""
     immutable, mutable = pair
     assert _page(mutable, qs)["status"] == 200
@@ -283,8 +289,8 @@ def test_BUG_next_cursor_superscript_digit_is_a_500(pair, qs):
 
 @pytest.mark.parametrize("qs", ["_search=申请&_facet__exact=zzz", "_facet__exact=zzz",
                                 "_search=复议&_facet_size__exact=zzz"])
-def test_BUG_underscore_facet_prefixed_filter_is_ignored_by_memory(pair, qs):
-    """BUG: Datasette treats ``_facet__exact=zzz`` (underscore key containing "__") as a filter
+def test_underscore_facet_prefixed_filter_is_ignored_by_memory(pair, qs):
+    """Was a bug: Datasette treats ``_facet__exact=zzz`` (underscore key containing "__") as a filter
     on column "_facet" (→ '"_facet" = 'zzz'', a string literal: no rows), but
     _memory_rows_spec skips every key starting with "_facet". Memory counts/facets all rows:
     count 4000 (answered by the wrapper) with 0 rows."""
@@ -328,8 +334,8 @@ def test_null_and_mixed_type_facet_values(odd_pair, qs):
     assert _page(immutable, qs, "odd") == _page(mutable, qs, "odd")
 
 
-def test_BUG_report_reparsed_after_publish_keeps_its_id_but_loses_search_id(tmp_path):
-    """BUG: memory matches FTS rowids against reports' rowid (id); SQL matches them against
+def test_report_reparsed_after_publish_keeps_its_id_but_loses_search_id(tmp_path):
+    """Was a bug: memory matches FTS rowids against reports' rowid (id); SQL matches them against
     ``search_id``. A report re-recorded after publish (Store.record_report deletes and inserts:
     the newest report gets its id back, search_id NULL) is counted in the memory facets but not
     in the SQL rows/facets until the next publish."""
@@ -391,8 +397,8 @@ SQL = ("select count(*) from reports where exists (select 1 from reports_fts whe
        "reports.search_id and reports_fts match cjk_query(:search)) and year = 2019")
 
 
-def test_BUG_unconsumed_known_count_leaks_into_a_later_query(pair):
-    """BUG: a table request whose count Datasette never runs (``_shape=array`` / ``_nocount=1``)
+def test_unconsumed_known_count_leaks_into_a_later_query(pair):
+    """Was a bug: a table request whose count Datasette never runs (``_shape=array`` / ``_nocount=1``)
     leaves _KNOWN_COUNT set in the task's context. A later query in the same task that starts
     with 'select count(*) from reports ', contains the exists clause and has the same :search
     is answered with the earlier request's count – even with extra conditions
@@ -480,8 +486,8 @@ def test_interrupted_publish_leaves_no_prebuilt_file(published, monkeypatch):
     assert _csv(published)[0] == "live"
 
 
-def test_BUG_in_place_update_serves_a_stale_file(published):
-    """BUG: signature() = count, max(rowid), max(parsed_at), max(fetched_at), schema_version.
+def test_in_place_update_serves_a_stale_file(published):
+    """Was a bug: signature() = count, max(rowid), max(parsed_at), max(fetched_at), schema_version.
     An UPDATE of a value (a manual correction, a migration …) changes none of them: the
     prebuilt file with the old value is still served."""
     c = sqlite3.connect(published)
@@ -492,8 +498,8 @@ def test_BUG_in_place_update_serves_a_stale_file(published):
     assert kind == "live", "stale prebuilt CSV served after an in-place update"
 
 
-def test_BUG_reparse_of_newest_report_in_the_same_second_serves_a_stale_file(published, monkeypatch):
-    """BUG: re-parsing the newest report deletes and re-inserts it with the SAME id (rowid
+def test_reparse_of_newest_report_in_the_same_second_serves_a_stale_file(published, monkeypatch):
+    """Was a bug: re-parsing the newest report deletes and re-inserts it with the SAME id (rowid
     reuse): count and max(rowid) are unchanged, and parsed_at has one-second resolution. A
     re-parse within the same second as the latest parse (forced here by fixing store.now) leaves
     the signature unchanged → the old file, with the old numbers, is served."""
@@ -516,8 +522,8 @@ def test_BUG_reparse_of_newest_report_in_the_same_second_serves_a_stale_file(pub
     assert b"4242" in body, f"stale {kind} CSV: the re-parsed value is missing"
 
 
-def test_BUG_live_csv_quoting_cache_is_stale_in_wal_mode(published):
-    """BUG: the live route caches "numeric columns holding no text" per (db, table, mtime of the
+def test_live_csv_quoting_cache_is_stale_in_wal_mode(published):
+    """Was a bug: the live route caches "numeric columns holding no text" per (db, table, mtime of the
     main file). In WAL mode writes go to the -wal file and the main file's mtime does not
     change, so a text value later written into a numeric column is printed unquoted: a value
     'x,y' splits the row into one field too many (mutable server, ?_live=1)."""
@@ -538,8 +544,8 @@ def test_BUG_live_csv_quoting_cache_is_stale_in_wal_mode(published):
     assert {len(r) for r in rows} == {len(rows[0])}, [len(r) for r in rows]
 
 
-def test_BUG_csv_route_ignores_database_level_permissions(generated, tmp_path):
-    """BUG (security): /-/csv/ checks only ``view-table``; a database protected by an ``allow``
+def test_csv_route_ignores_database_level_permissions(generated, tmp_path):
+    """Was a bug (security): /-/csv/ checks only ``view-table``; a database protected by an ``allow``
     block in metadata (its table pages answer 403) is still downloadable in full."""
     from datasette.app import Datasette
 

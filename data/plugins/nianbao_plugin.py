@@ -63,9 +63,15 @@ async def original(request, datasette):
     sha = request.url_vars["sha"].lower()
     if not _SHA.match(sha):
         return Response.text("bad sha256", status=400)
+    from datasette import Forbidden
     content_type, medium, url = None, None, None
     for db in datasette.databases.values():
         if db.name.startswith("_"):
+            continue
+        try:
+            await datasette.ensure_permissions(request.actor, [("view-table", (db.name, "documents")),
+                                                               ("view-database", db.name), "view-instance"])
+        except Forbidden:
             continue
         try:
             rows = (await db.execute(
@@ -136,6 +142,20 @@ class _FileResponse:
                     break
 
 
+def _file_state(path) -> tuple | None:
+    """Changes whenever the database does: a write in WAL mode touches only the -wal file."""
+    if not path:
+        return None
+    out = []
+    for p in (path, str(path) + "-wal"):
+        try:
+            st = os.stat(p)
+            out += [st.st_mtime_ns, st.st_size]
+        except OSError:
+            out += [None, None]
+    return tuple(out)
+
+
 async def table_csv(request, datasette):
     """``/-/csv/<database>/<table>.csv``: the whole table as CSV (UTF-8 with BOM). The file
     ``publish`` wrote when it still matches the database (header ``x-nianbao-csv: prebuilt``),
@@ -164,7 +184,11 @@ async def _table_download(request, datasette, fmt):
         raise NotFound("no such database")
     if table not in await db.table_names() or table.startswith("reports_fts"):
         raise NotFound("no such table")
-    if not await datasette.permission_allowed(request.actor, "view-table", (dbname, table), default=True):
+    from datasette import Forbidden
+    try:  # the table page's own cascade: table, then database, then instance
+        await datasette.ensure_permissions(request.actor, [("view-table", (dbname, table)),
+                                                           ("view-database", dbname), "view-instance"])
+    except Forbidden:
         return Response.text("forbidden", status=403)
     if fmt == "csv" and db.path and table in downloads.PREBUILT and not request.args.get("_live"):
         path = await db.execute_fn(lambda conn: downloads.fresh_file(conn, db.path, table))
@@ -172,8 +196,7 @@ async def _table_download(request, datasette, fmt):
             return _FileResponse(path, f"{table}.csv", "text/csv; charset=utf-8", {"x-nianbao-csv": "prebuilt"})
     bare = None
     if fmt == "csv":
-        stamp = os.stat(db.path).st_mtime_ns if db.path else None
-        key = (db.name, table, stamp)
+        key = (db.name, table, _file_state(db.path))
         if key not in _BARE:  # numeric columns without text need no quoting (one scan, kept per file state)
             _BARE[key] = await db.execute_fn(lambda conn: downloads.textless_numeric_columns(conn, table))
         bare = _BARE[key]
@@ -291,7 +314,7 @@ _NEUTRAL_ARGS = {"_search", "_searchmode", "_size", "_sort", "_sort_desc", "_col
                  "_label", "_shape", "_json", "_trace", "_nocount", "_nofacet", "_nosuggest", "_timelimit",
                  "_stream", "_dl", "_nl", "_context", "_extra", "_ttl", "_format", "_json_infinity", "_next"}
 _COMMON_SHARE = 0.02   # a search matching more than this share of reports counts as common
-# (count SQL prefix, clause, count, search) of the request being served: its count query is answered from memory
+# (count SQL prefix, clause, count, search, filters) of the request being served: its count query is answered from memory
 _KNOWN_COUNT: contextvars.ContextVar = contextvars.ContextVar("nianbao_known_count", default=None)
 
 
@@ -314,7 +337,8 @@ def _answer_known_counts(db) -> None:
 
     async def execute(sql, params=None, *args, **kw):
         known = _KNOWN_COUNT.get()
-        if known and sql.startswith(known[0]) and known[1] in sql and (params or {}).get("search") == known[3]:
+        if known and sql.startswith(known[0]) and known[1] in sql and (params or {}).get("search") == known[3] \
+                and sorted(str(v) for k, v in (params or {}).items() if k != "search") == sorted(v for _, v in known[4]):
             _KNOWN_COUNT.set(None)  # one answer per request
             return Results([(known[2],)], False, [("count(*)",)])
         return await real(sql, params, *args, **kw)
@@ -338,7 +362,8 @@ async def facet_index(datasette, db, table) -> FacetIndex | None:
             return None
         for old in [k for k in _ENGINES if k[0] == db.path and k[3] == table]:
             del _ENGINES[old]  # an earlier state of the same file
-        _ENGINES[key] = await db.execute_fn(lambda conn: FacetIndex.load(conn, table, columns))
+        search_key = (_search_config(datasette, db.name, table) or {}).get("fts_pk", "rowid")
+        _ENGINES[key] = await db.execute_fn(lambda conn: FacetIndex.load(conn, table, columns, search_key))
         _answer_known_counts(db)
     return _ENGINES[key]
 
@@ -363,10 +388,8 @@ def _memory_rows_spec(request, datasette, database, table, columns):
     meta = datasette.table_metadata(database, table) or {}
     for key in request.args:
         values = request.args.getlist(key)
-        if key.startswith("_facet"):
-            continue
-        if key.startswith("_"):
-            if key not in _NEUTRAL_ARGS:
+        if key.startswith("_") and "__" not in key:  # Datasette's own arguments (a "__" makes a filter)
+            if key not in _NEUTRAL_ARGS and key not in ("_facet", "_facet_size", "_facet_array", "_facet_date"):
                 return None
             continue
         column = key[:-len("__exact")] if key.endswith("__exact") else key
@@ -377,7 +400,7 @@ def _memory_rows_spec(request, datasette, database, table, columns):
     if nxt:
         sorted_by_key = not (request.args.get("_sort") or request.args.get("_sort_desc")
                              or meta.get("sort") or meta.get("sort_desc"))
-        if not sorted_by_key or not nxt.lstrip("-").isdigit():
+        if not sorted_by_key or not re.fullmatch(r"-?[0-9]+", nxt):  # ASCII digits: what SQLite reads as a number
             return None
         after = int(nxt)
     return filters, after
@@ -397,6 +420,7 @@ def filters_from_request(request, database, table, datasette):
         match = ":{}" if raw else "cjk_query(:{})"
         extra = {"supports_search": True}
         where, params, human = [], {}, []
+        _KNOWN_COUNT.set(None)  # nothing from an earlier request in this task
         search = (request.args.get("_search") or "").strip()
         if search:
             in_clause = f"{pk} in (select rowid from {fts} where {fts} match {match.format('search')})"
@@ -411,13 +435,16 @@ def filters_from_request(request, database, table, datasette):
                     ids = None
                 request.scope["nianbao.search"] = (search, raw, ids)
             common = ids is not None and len(ids) > max(2000, _COMMON_SHARE * int(engine.exists.sum()))
+            counted = not (request.args.get("_nocount") or request.args.get("_shape") in ("array", "object"))
             if common and spec is not None and not any(k.startswith("_search_") for k in request.args):
                 # memory counts the rows; the page needs only rows walked in page order, each
                 # checked against the index by its id (a few dozen index lookups)
                 clause = (f"exists (select 1 from {fts} where {fts}.rowid = {escape_sqlite(table)}.{pk} "
                           f"and {fts} match {match.format('search')})")
-                rows = engine.select(ids, spec[0])
-                _KNOWN_COUNT.set((f"select count(*) from {escape_sqlite(table)} ", clause, int(len(rows)), search))
+                if counted:  # Datasette will ask for the count: it is already known
+                    rows = engine.select(ids, spec[0])
+                    _KNOWN_COUNT.set((f"select count(*) from {escape_sqlite(table)} ", clause, int(len(rows)),
+                                      search, tuple(sorted((k, v) for k, v in spec[0]))))
                 where.append(clause)
             elif common:  # SQL counts: walking the table in page order still meets a match every few rows
                 where.append(f"likelihood({in_clause}, 0.5)")
