@@ -84,6 +84,7 @@ def ensure_publish_schema(db: sqlite_utils.Database) -> None:
     db["reports_fts_state"].create({"report_id": int, "sig": str}, pk="report_id", if_not_exists=True)
     # every write to reports counts here (triggers): what the prebuilt downloads compare against
     db["table_changes"].create({"name": str, "changes": int}, pk="name", if_not_exists=True)
+    db.execute("insert or ignore into table_changes (name, changes) values ('reports', 0)")
     for event in ("insert", "update", "delete"):
         db.execute(f"""create trigger if not exists reports_changes_{event} after {event} on reports begin
             insert into table_changes (name, changes) values ('reports', 1)

@@ -376,6 +376,9 @@ def startup(datasette):
                 continue
             for table in ((datasette.plugin_config("nianbao", database=db.name) or {}).get("search") or {}):
                 await facet_index(datasette, db, table)
+            # Datasette counts every table of an immutable database once, at its first page
+            # (seconds at a million reports with a cold cache): do it before anyone waits
+            await db.table_counts(limit=120_000)
     return inner
 
 
