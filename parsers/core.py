@@ -118,8 +118,8 @@ def build_report(ex: Extract) -> dict:
                       checks=checks.check(m.fields, fmt))
         if ex.medium == "ocr":
             report["checks"].append(_ocr_check(m, placement))
-        elif unresolved:
-            report["checks"].append(_placement_check(placement))
+        elif unresolved or m.guessed:
+            report["checks"].append(_placement_check(placement, m.guessed))
         return report
     if meta.looks_like_report(title, ex.text):
         report["format"] = "legacy" if fmt == "legacy" else None
@@ -131,12 +131,12 @@ def build_report(ex: Extract) -> dict:
 OCR_MIN_CONFIDENCE = 80
 
 
-def _placement_check(placement: dict) -> dict:
+def _placement_check(placement: dict, guessed: list = ()) -> dict:
     """Rows that printed more or fewer values than the form has cells were placed by the sum
     rules, or left empty. The rules cannot tell a lost value from a printed blank, nor catch two
     swapped equal values, so such a report is not verified: a reading check, not one of the
     form's rules (the form's numbers may well add up)."""
-    rows = placement["placed"] + placement["ambiguous"]
+    rows = placement["placed"] + placement["ambiguous"] + list(guessed)
     return {"rule": "cell_placement", "ok": False,
             "detail": f"{len(rows)} rows did not print one value per cell and were placed by the sum "
                       f"rules or left empty: {'; '.join(rows)}"}
@@ -153,7 +153,7 @@ def _ocr_check(m, placement: dict) -> dict:
                  if m.fields.get(k) is not None and (p.get("where") or {}).get("conf") is not None
                  and p["where"]["conf"] < OCR_MIN_CONFIDENCE)
     lost = sorted(k for k, v in m.fields.items() if v is None and k not in m.blank)
-    placed = m.by_order + placement["placed"] + placement["ambiguous"]
+    placed = m.by_order + placement["placed"] + placement["ambiguous"] + m.guessed
     problems = []
     if low:
         problems.append(f"{len(low)} values read with low confidence ({', '.join(low[:6])}{' …' if len(low) > 6 else ''})")

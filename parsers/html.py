@@ -84,7 +84,21 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
 
 
 def _cell_text(el) -> str:
-    return "".join(t for t in el.itertext()).replace("\xa0", " ").strip()
+    # footnote marks pasted from Word (386<sup>1</sup>) are not part of the number
+    return "".join(_texts_without_sup(el)).replace("\xa0", " ").strip()
+
+
+def _texts_without_sup(el):
+    """The text of an element, leaving out <sup> elements (their tails are kept)."""
+    if el.tag == "sup":
+        return
+    if el.text:
+        yield el.text
+    for child in el:
+        if isinstance(child.tag, str):
+            yield from _texts_without_sup(child)
+        if child.tail:
+            yield child.tail
 
 
 def block_text(root) -> str:

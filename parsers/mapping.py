@@ -50,6 +50,7 @@ class Mapped:
     blank: set = field(default_factory=set)         # keys whose cell was printed blank
     sections_found: set = field(default_factory=set)
     by_order: list = field(default_factory=list)    # row keys whose label matched no pattern: placed by the form's order
+    guessed: list = field(default_factory=list)     # rows whose values were laid left to right without knowing the blanks
 
 
 def tokenize(rows: list) -> list:
@@ -155,15 +156,54 @@ def map_rows(rows: list, fmt: str, strict: bool) -> tuple[Mapped, list]:
     m.missing = set(m.fields)
     unresolved = []
     s3_start, s3_end = _section3(rows, fmt, m, strict, unresolved)
-    _section2(rows[:s3_start] if s3_start is not None else rows, fmt, m, strict)
+    _section2(rows[:s3_start] if s3_start is not None else rows, fmt, m, strict, unresolved)
     _section4(rows[s3_end + 1:] if s3_end is not None else rows, m, strict, unresolved)
     m.missing -= {k for k in m.fields if k in m.provenance}
     return m, unresolved
 
 
-def _section2(rows: list, fmt: str, m: Mapped, strict: bool) -> None:
+def _section2_start(rows: list, fmt: str) -> int:
+    """Where table 二 begins: its first header row (信息内容 | 本年制发件数 …). Reports often print
+    other tables before it (表1 主动公开分类统计: 行政许可 1523 …) whose labels look like its rows."""
+    markers = schema.format_markers().get(fmt)
+    for i, row in enumerate(rows):
+        if markers is not None and not row.numbers and markers.search(label_key(row.label)):
+            return i
+    return 0
+
+
+def _section2_by_position(row, n: int, rows: list):
+    """A short row of a text-layout table 二 (a blank cell has no word): each value goes to the
+    column under the nearest header (信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数) of its
+    group; None when the header is not found or two values would share a column."""
+    nums = row.numbers
+    if not nums or any(_centre(t) is None for t in nums):
+        return None
+    pos = next((i for i, r in enumerate(rows) if r is row), None)
+    header = next((r for r in reversed(rows[:pos]) if not r.numbers and len(r.texts) == n + 1
+                   and all(_centre(t) is not None for t in r.texts)), None) if pos is not None else None
+    if header is None:
+        return None
+    centres = [_centre(t) for t in header.texts[1:]]
+    gaps = [b - a for a, b in zip(centres, centres[1:])]
+    if gaps and min(gaps) <= 0:
+        return None
+    tolerance = (min(gaps) / 2) if gaps else float("inf")
+    slots: list = [None] * n
+    for t in nums:
+        c = min(range(n), key=lambda i: abs(centres[i] - _centre(t)))
+        if abs(centres[c] - _centre(t)) > tolerance or slots[c] is not None:
+            return None
+        slots[c] = t
+    ref = nums[0].cell
+    return [t if t is not None else Token("blank", None, Cell("", {**ref.where, "col": None}))
+            for t in slots]
+
+
+def _section2(rows: list, fmt: str, m: Mapped, strict: bool, unresolved: list) -> None:
     spec = {r.row: r for r in schema.section2_rows(fmt)}
     patterns = [(k, p) for k, p in schema.row_patterns("section2") if k in spec]
+    rows = rows[_section2_start(rows, fmt):]
     done = set()
     for row in rows:
         if not row.numbers and not (strict and row.values and row.label):
@@ -176,14 +216,20 @@ def _section2(rows: list, fmt: str, m: Mapped, strict: bool) -> None:
         r = spec[rid]
         n = len(r.keys)
         tokens, nums, _ = _fit(row.values, n, strict)
-        if tokens is None:
-            if len(nums) > n:
-                m.notes.append(f"{r.label} row prints {len(nums)} values for {n} cells: the first {n} are used")
-            tokens = nums[:n]
-        _assign(m, r.keys, tokens)
-        if len(tokens) < n:
-            m.notes.append(f"{r.label} row prints only {len(tokens)} of its {n} cells: "
-                           f"{', '.join(r.keys[len(tokens):])} missing")
+        if tokens is None and len(nums) < n and not strict:
+            tokens = _section2_by_position(row, n, rows)
+            if tokens is not None:
+                m.notes.append(f"{r.label} row: {n - len(nums)} blank cells placed by the header's positions")
+        if tokens is not None:
+            _assign(m, r.keys, tokens)
+        elif nums:
+            # table 二 has no sum rule to place them. Left to right is right when the blank is the
+            # last cell (the usual 现行有效件数 left empty), wrong otherwise: the values are kept
+            # and the report is marked unverified (cell_placement), never silently trusted
+            _assign(m, r.keys[:len(nums)], nums[:n])
+            m.guessed.append(f"table 二 row {rid} prints {len(nums)} values for {n} cells, laid left to right")
+            m.notes.append(f"{r.label} row prints {len(nums)} values for {n} cells: laid left to right "
+                           "(the blank cells are not known)")
 
 
 def _section3(rows: list, fmt: str, m: Mapped, strict: bool, unresolved: list):
@@ -194,9 +240,12 @@ def _section3(rows: list, fmt: str, m: Mapped, strict: bool, unresolved: list):
     order = schema.section3_rows(fmt)
     cols = schema.section3_columns()
     patterns = [(k, p) for k, p in schema.row_patterns("section3") if k in order]
-    start = next((i for i, r in enumerate(rows) if r.values and _match(patterns, r.leaf, r.label) == "new"), None)
-    if start is None:
+    starts = [i for i, r in enumerate(rows) if r.values and _match(patterns, r.leaf, r.label) == "new"]
+    if not starts:
         return None, None
+    # a report may quote some of its numbers earlier (表2 依申请公开办理情况与上年对比: two value
+    # columns); table 三 is the one whose 本年新收 row fills most of the applicant columns
+    start = next((i for i in starts if len(rows[i].numbers) > len(cols) // 2), starts[0])
     m.sections_found.add("3")
     cand: list = []
     for row in rows[start:]:

@@ -20,9 +20,13 @@ def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text or "")
 
 
+_INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]")
+
+
 def squash(text: str) -> str:
-    """NFKC and no whitespace at all (CJK labels wrap anywhere: 自\\n然\\n人 → 自然人)."""
-    return re.sub(r"\s+", "", nfkc(text))
+    """NFKC and no whitespace or invisible characters at all (CJK labels wrap anywhere:
+    自\\n然\\n人 → 自然人; CMS editors leave zero-width spaces after numbers)."""
+    return re.sub(r"\s+", "", _INVISIBLE.sub("", nfkc(text)))
 
 
 def label_key(text: str) -> str:

@@ -160,7 +160,56 @@ def split_cells(line: list[dict], gap_em: float = 0.9) -> list[tuple[str, float,
 
 
 def _is_table_page(text: str) -> bool:
-    return any(k in text for k in schema.table_page_words())
+    # labels wrap inside cells (本年新\n收) and OCR text layers space characters (行政 复议)
+    flat = re.sub(r"\s+", "", text)
+    return any(k in flat for k in schema.table_page_words())
+
+
+def _full_page_image(page) -> bool:
+    """Is the page (almost) entirely covered by one image, as a scanned page is?"""
+    area = float(page.width * page.height) or 1.0
+    return any((im["x1"] - im["x0"]) * (im["bottom"] - im["top"]) >= 0.8 * area for im in page.images)
+
+
+def _starts_with_number_rows(text: str) -> bool:
+    """Do the first lines of a page (under a running header) hold rows of three or more numbers?"""
+    lines = [ln for ln in text.split("\n") if ln.strip()][:4]
+    return any(len(re.findall(r"(?<![\d.])\d+(?![\d.])", ln)) >= 3 and not re.search(r"[\u4e00-\u9fff]{6}", ln)
+               for ln in lines)
+
+
+def _superscripts(page) -> set:
+    """Footnote marks (386¹): digits smaller than the character they follow on the same line and
+    raised above its baseline. They are not part of the number."""
+    chars = page.chars  # content-stream order: a mark is drawn right after its number
+    out = set()
+    for prev, c in zip(chars, chars[1:]):
+        if not c["text"].isdigit() or not prev["text"].strip():
+            continue
+        size, psize = c.get("size") or 0, prev.get("size") or 0
+        if size and psize and size < 0.8 * psize and -0.5 <= c["x0"] - prev["x1"] < psize * 0.5 \
+                and c["bottom"] < prev["bottom"] - 0.15 * psize and c["bottom"] > prev["top"]:
+            out.add((c["x0"], c["top"], c["text"]))
+    # a mark of two digits (¹²): the second follows the first
+    for prev, c in zip(chars, chars[1:]):
+        if (prev["x0"], prev["top"], prev["text"]) in out and c["text"].isdigit() \
+                and abs((c.get("size") or 0) - (prev.get("size") or 0)) < 0.1 and abs(c["top"] - prev["top"]) < 0.5:
+            out.add((c["x0"], c["top"], c["text"]))
+    return out
+
+
+def _clean_page(page):
+    """The page without doubled glyphs (fake bold paints each character twice: 46 → 4466) and
+    without footnote marks raised after numbers."""
+    try:
+        page = page.dedupe_chars(tolerance=1)
+    except Exception:
+        pass
+    marks = _superscripts(page)
+    if marks:
+        page = page.filter(lambda o: o.get("object_type") != "char"
+                           or (o["x0"], o["top"], o["text"]) not in marks)
+    return page
 
 
 def garbled_reason(data: bytes) -> str | None:
@@ -197,8 +246,11 @@ def read(data: bytes) -> Extract:
         raw_texts: list[str] = []
         image_pages = 0
         table_no = 0
-        for pno, page in enumerate(pdf.pages[:MAX_PAGES], start=1):
+        prev_table = False
+        scanned_table_pages = 0   # table pages that are a full-page picture under a text layer
+        for pno, raw_page in enumerate(pdf.pages[:MAX_PAGES], start=1):
             try:
+                page = _clean_page(raw_page)
                 ptext = unify_glyphs(page.extract_text() or "")
             except Exception as e:
                 raise ParseError(f"broken PDF page {pno}: {type(e).__name__}")
@@ -208,11 +260,14 @@ def read(data: bytes) -> Extract:
             if pno in (1, 3) and _judge(raw_texts, image_pages, pno) and (
                     _CID.search(ptext) or _PUA.search(ptext) or _RAD.search(ptext)):
                 reason = _judge(raw_texts, image_pages, pno)
-                page.close()
+                raw_page.close()
                 return _to_ocr(data, reason, title)
             items: list[tuple[float, str, list[Cell] | None]] = []  # (top, line, row)
             boxes = []
-            if _is_table_page(ptext):
+            # a table runs on over the next page, whose rows may hold only numbers (table 四's
+            # second half): a page after a table page that starts with rows of numbers is one too
+            if _is_table_page(ptext) or (prev_table and _starts_with_number_rows(ptext)):
+                prev_table = True
                 any_table_page = True
                 try:
                     tables = page.find_tables(TABLE_SETTINGS)
@@ -236,6 +291,8 @@ def read(data: bytes) -> Extract:
                                            x_tolerance=2, y_tolerance=2)
                 for w in words:
                     w["text"] = unify_glyphs(w["text"])
+                if not boxes and _full_page_image(raw_page):
+                    scanned_table_pages += 1
                 if boxes:
                     words = [w for w in words if not _bbox_inside(w, boxes)]
                     for ln in _layout_lines(words):
@@ -267,9 +324,14 @@ def read(data: bytes) -> Extract:
                     if cells:
                         rows.append(cells)
             else:
+                prev_table = False
                 lines.extend(ln for ln in ptext.split("\n") if ln.strip())
-            page.close()
+            raw_page.close()
         reason = _judge(raw_texts, image_pages, len(raw_texts))
+        if not reason and scanned_table_pages and table_no == scanned_table_pages:
+            # a scan made searchable: the text layer is the scanner's OCR (spaced characters,
+            # no cell boundaries); reading the page images gives the table back
+            reason = f"{scanned_table_pages} table pages are scanned images under a text layer"
         if reason:
             return _to_ocr(data, reason, title)
     except ParseError:
