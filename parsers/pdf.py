@@ -201,10 +201,13 @@ def _superscripts(page) -> set:
 def _clean_page(page):
     """The page without doubled glyphs (fake bold paints each character twice: 46 → 4466) and
     without footnote marks raised after numbers."""
-    try:
-        page = page.dedupe_chars(tolerance=1)
-    except Exception:
-        pass
+    chars = page.chars
+    seen = {(c["text"], round(c["x0"]), round(c["top"])) for c in chars}
+    if len(seen) < len(chars):  # some glyph is drawn twice at the same place
+        try:
+            page = page.dedupe_chars(tolerance=1)
+        except Exception:
+            pass
     marks = _superscripts(page)
     if marks:
         page = page.filter(lambda o: o.get("object_type") != "char"
