@@ -331,6 +331,9 @@ def read(data: bytes) -> Extract:
                 lines.extend(ln for ln in ptext.split("\n") if ln.strip())
             raw_page.close()
         reason = _judge(raw_texts, image_pages, len(raw_texts))
+        if not reason and not rows and image_pages:
+            # text pages, but the tables were pasted as pictures (screenshots of the form)
+            reason = f"no table in the text layer and {image_pages} pages hold images"
         if not reason and scanned_table_pages and table_no == scanned_table_pages:
             # a scan made searchable: the text layer is the scanner's OCR (spaced characters,
             # no cell boundaries); reading the page images gives the table back

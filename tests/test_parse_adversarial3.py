@@ -278,8 +278,7 @@ def test_gap_table3_columns_printed_over_two_pages(mode):
     _check(rep, parse(A.reportlab_pdf(rep, s3=mode)))
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: single image pages inside a text PDF are not OCR'd")
-def test_gap_pdf_with_tables_as_images_is_never_ocrd():
+def test_pdf_with_tables_as_images_is_ocrd():
     """A Word report whose three tables were pasted as pictures (screenshots of the form): the
     prose pages have a text layer, the table pages are images. The parser sees enough text, never
     OCRs the image pages, and reports 'no table 三 found': 0 of 200 fields (checks pass).
