@@ -118,8 +118,8 @@ def build_report(ex: Extract) -> dict:
                       checks=checks.check(m.fields, fmt))
         if ex.medium == "ocr":
             report["checks"].append(_ocr_check(m, placement))
-        elif unresolved or m.guessed:
-            report["checks"].append(_placement_check(placement, m.guessed))
+        elif unresolved or m.guessed or m.by_order:
+            report["checks"].append(_placement_check(placement, m.guessed, m.by_order))
         return report
     if meta.looks_like_report(title, ex.text):
         report["format"] = "legacy" if fmt == "legacy" else None
@@ -131,15 +131,17 @@ def build_report(ex: Extract) -> dict:
 OCR_MIN_CONFIDENCE = 80
 
 
-def _placement_check(placement: dict, guessed: list = ()) -> dict:
-    """Rows that printed more or fewer values than the form has cells were placed by the sum
-    rules, or left empty. The rules cannot tell a lost value from a printed blank, nor catch two
-    swapped equal values, so such a report is not verified: a reading check, not one of the
-    form's rules (the form's numbers may well add up)."""
-    rows = placement["placed"] + placement["ambiguous"] + list(guessed)
+def _placement_check(placement: dict, guessed: list = (), by_order: list = ()) -> dict:
+    """Rows whose cells or identity the document did not state: rows that printed more or fewer
+    values than the form has cells (placed by the sum rules, laid left to right, or left empty)
+    and rows whose label named no row of the form (placed by the form's order). The rules cannot
+    tell a lost value from a printed blank, nor catch two swapped rows, so such a report is not
+    verified: a reading check, not one of the form's rules (the form's numbers may well add up)."""
+    rows = placement["placed"] + placement["ambiguous"] + list(guessed) \
+        + [f"table 三 row {k} identified by the form's order, not by its label" for k in by_order]
     return {"rule": "cell_placement", "ok": False,
-            "detail": f"{len(rows)} rows did not print one value per cell and were placed by the sum "
-                      f"rules or left empty: {'; '.join(rows)}"}
+            "detail": f"{len(rows)} rows not printed one value per cell under a label of the form "
+                      f"(placed by the sum rules or the form's order, or left empty): {'; '.join(rows)}"}
 
 
 OCR_MIN_CONFIDENCE = 80
