@@ -76,8 +76,10 @@ def test_robots_crawl_delay_is_honoured(crawled, mode):
     hits = [(t, path) for (m, path, st), t in zip(crawled[mode]["logs"]["trs_shtml"], crawled[mode]["times"]["trs_shtml"])
             if not path.startswith("/robots.txt")]
     assert len(hits) >= 5
-    # logged when answered, not when asked: allow for the simulator rendering a page slowly
-    short = [(round(b[0] - a[0], 3), a[1], b[1]) for a, b in zip(hits, hits[1:]) if b[0] - a[0] < 0.75]
+    # logged when answered, not when asked: a loaded machine answers some pages late and others
+    # on time, so a 1 s delay can show as ~0.75 s between answers; without the delay they are
+    # milliseconds apart
+    short = [(round(b[0] - a[0], 3), a[1], b[1]) for a, b in zip(hits, hits[1:]) if b[0] - a[0] < 0.5]
     assert short == []
 
 
