@@ -17,7 +17,6 @@ import csv
 import io
 import random
 import re
-import shutil
 import sqlite3
 from urllib.parse import quote
 
