@@ -54,9 +54,11 @@ def run_demo(db: str = "data/nianbao.db", archive: str = "data/archive", port: i
         srv = start_datasette(db, port=port, archive_dir=archive)   # Datasette itself: terminate() reaches it
         children.append(srv)
         url = f"http://127.0.0.1:{port}/"
+        name = Path(db).stem   # Datasette names a database after its file
         if _wait_http(url):
             print(f"\nnianbao is serving the demo archive at {url}\n"
-                  f"  reports: {url}nianbao/reports   (JSON: {url}nianbao/reports.json)\n"
+                  f"  reports: {url}{name}/reports   (JSON: {url}{name}/reports.json)\n"
+                  f"  search:  {url}{name}/reports?_search=复议   whole table: {url}-/csv/{name}/reports.csv\n"
                   f"Press Ctrl-C to stop.", flush=True)
         else:
             print(f"Datasette did not answer at {url}", flush=True)
