@@ -203,9 +203,11 @@ def _section2_by_position(row, n: int, rows: list):
 def _section2(rows: list, fmt: str, m: Mapped, strict: bool, unresolved: list) -> None:
     spec = {r.row: r for r in schema.section2_rows(fmt)}
     patterns = [(k, p) for k, p in schema.row_patterns("section2") if k in spec]
-    rows = rows[_section2_start(rows, fmt):]
+    start = _section2_start(rows, fmt)
     done = set()
-    for row in rows:
+    # rows under table 二's header first; a row found only above it (the header misread by OCR,
+    # say) still counts, but never displaces the one inside the table
+    for row in rows[start:] + rows[:start]:
         if not row.numbers and not (strict and row.values and row.label):
             continue
         rid = _match(patterns, row.leaf, row.label)
