@@ -27,7 +27,7 @@ def _ids(text: str | None) -> np.ndarray:
     """A ``group_concat`` of integer ids → a sorted int64 array (parsed in C, not row by row)."""
     if not text:
         return np.zeros(0, dtype=np.int64)
-    return np.fromstring(text, dtype=np.int64, sep=",")  # noqa: NPY — text mode is not deprecated
+    return np.fromstring(text, dtype=np.int64, sep=",")  # text mode (sep=","): not the deprecated binary one
 
 
 def match_ids(conn: sqlite3.Connection, fts_table: str, match: str, column: str | None = None) -> np.ndarray:
@@ -123,9 +123,6 @@ class FacetIndex:
         codes = self.codes[column][rows]
         vals = self.values[column]
         tally = np.bincount(codes[codes >= 0], minlength=len(vals))
-        found = [(vals[i], int(n)) for i in np.flatnonzero(tally) for n in (tally[i],)]
+        found = [(vals[i], int(tally[i])) for i in np.flatnonzero(tally)]
         found.sort(key=lambda p: (-p[1], _type_rank(p[0]), p[0]))
         return found if limit is None else found[:limit]
-
-    def nbytes(self) -> int:
-        return self.exists.nbytes + self.searchable.nbytes + sum(a.nbytes for a in self.codes.values())

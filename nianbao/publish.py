@@ -30,7 +30,7 @@ from pathlib import Path
 import sqlite_utils
 
 from nianbao import downloads, regions, search
-from nianbao.search import fts_query, index_text, search_ids  # noqa: F401 (re-exported)
+from nianbao.search import index_text
 from parsers import schema
 
 ROOT = Path(__file__).resolve().parent.parent

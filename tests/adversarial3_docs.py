@@ -60,23 +60,8 @@ def _font():
 
 
 def _rl_table(g, width, font_size=None):
-    from reportlab.lib.enums import TA_CENTER
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus import Paragraph, Table, TableStyle
-
-    small = g.ncols > 10
-    fs = font_size or (6.5 if small else 8)
-    cs = ParagraphStyle("cell", fontName=FONT, fontSize=fs, leading=fs * 1.25, alignment=TA_CENTER, wordWrap="CJK")
-    data = [[""] * g.ncols for _ in range(g.nrows)]
-    style = [("GRID", (0, 0), (-1, -1), 0.6, "black"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-             ("LEFTPADDING", (0, 0), (-1, -1), 1.5), ("RIGHTPADDING", (0, 0), (-1, -1), 1.5),
-             ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5)]
-    for x in g.cells:
-        data[x.r][x.c] = Paragraph(_html.escape(x.text).replace("\n", "<br/>"), cs) if x.text else ""
-        if x.rs > 1 or x.cs > 1:
-            style.append(("SPAN", (x.c, x.r), (x.c + x.cs - 1, x.r + x.rs - 1)))
-    scale = width / sum(g.widths)
-    return Table(data, colWidths=[w * scale for w in g.widths], style=TableStyle(style))
+    fs = font_size or (6.5 if g.ncols > 10 else 8)
+    return D.rl_table(g, width, fs, leading=fs * 1.25)
 
 
 def _sub_grid(g, cols):
@@ -425,7 +410,6 @@ _FOOTNOTES = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
 
 def docx_footnotes(data: bytes, labels=("行政许可", "行政处罚")) -> bytes:
     """A Word footnote reference (superscript 1, 2) after the number of the table 二 rows ``labels``."""
-    import zipfile
     from lxml import etree
     d = _open_docx(data)
     fid = 0
@@ -440,47 +424,48 @@ def docx_footnotes(data: bytes, labels=("行政许可", "行政处罚")) -> byte
                 etree.SubElement(rpr, _q("vertAlign"), {_q("val"): "superscript"})
                 etree.SubElement(r, _q("footnoteReference"), {_q("id"): str(fid)})
     assert fid == len(labels)
-    zin = zipfile.ZipFile(io.BytesIO(_save(d)))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for item in zin.infolist():
-            b = zin.read(item.filename)
-            if item.filename == "[Content_Types].xml":
-                b = b.replace(b"</Types>", b'<Override PartName="/word/footnotes.xml" ContentType="application/'
-                              b'vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/></Types>')
-            elif item.filename == "word/_rels/document.xml.rels":
-                b = b.replace(b"</Relationships>", b'<Relationship Id="rIdFn1" Type="http://schemas.openxmlformats.org/'
-                              b'officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/></Relationships>')
-            z.writestr(item, b)
-        z.writestr("word/footnotes.xml", _FOOTNOTES.encode())
-    return out.getvalue()
+    return _add_parts(_save(d), {"word/footnotes.xml": _FOOTNOTES.encode()},
+                      types=b'<Override PartName="/word/footnotes.xml" ContentType="application/'
+                            b'vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/>',
+                      rels=b'<Relationship Id="rIdFn1" Type="http://schemas.openxmlformats.org/'
+                           b'officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/>')
 
 
 def docx_altchunk(rep) -> bytes:
     """A DOCX as OA systems export a web article: a title paragraph and the article's HTML
     imported by ``<w:altChunk>`` (Word renders the HTML part inline when it opens the file)."""
-    import zipfile
     import docx
     d = docx.Document()
     d.add_paragraph(rep["title"])
     h = html(rep)
     body = h[h.index("<body>") + 6:h.index("</body>")]
-    zin = zipfile.ZipFile(io.BytesIO(_save(d)))
+    page = ('<html><head><meta charset="utf-8"></head><body>' + body + "</body></html>").encode("utf-8")
+    return _add_parts(_save(d), {"word/afchunk1.htm": page},
+                      types=b'<Default Extension="htm" ContentType="text/html"/>',
+                      rels=b'<Relationship Id="rIdAlt1" Type="http://schemas.openxmlformats.org/'
+                           b'officeDocument/2006/relationships/aFChunk" Target="afchunk1.htm"/>',
+                      body=b'<w:altChunk xmlns:r="http://schemas.openxmlformats.org/officeDocument/'
+                           b'2006/relationships" r:id="rIdAlt1"/>')
+
+
+def _add_parts(data: bytes, parts: dict, types: bytes, rels: bytes, body: bytes = b"") -> bytes:
+    """The DOCX ``data`` with new ``parts``, their content-type and relationship entries, and
+    ``body`` XML put before the section properties of document.xml."""
+    import zipfile
+    zin = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         for item in zin.infolist():
             b = zin.read(item.filename)
             if item.filename == "[Content_Types].xml":
-                b = b.replace(b"</Types>", b'<Default Extension="htm" ContentType="text/html"/></Types>')
+                b = b.replace(b"</Types>", types + b"</Types>")
             elif item.filename == "word/_rels/document.xml.rels":
-                b = b.replace(b"</Relationships>", b'<Relationship Id="rIdAlt1" Type="http://schemas.openxmlformats.org/'
-                              b'officeDocument/2006/relationships/aFChunk" Target="afchunk1.htm"/></Relationships>')
-            elif item.filename == "word/document.xml":
-                b = b.replace(b"<w:sectPr", b'<w:altChunk xmlns:r="http://schemas.openxmlformats.org/officeDocument/'
-                              b'2006/relationships" r:id="rIdAlt1"/><w:sectPr', 1)
+                b = b.replace(b"</Relationships>", rels + b"</Relationships>")
+            elif item.filename == "word/document.xml" and body:
+                b = b.replace(b"<w:sectPr", body + b"<w:sectPr", 1)
             z.writestr(item, b)
-        z.writestr("word/afchunk1.htm", ('<html><head><meta charset="utf-8"></head><body>' + body
-                                         + "</body></html>").encode("utf-8"))
+        for name, content in parts.items():
+            z.writestr(name, content)
     return out.getvalue()
 
 

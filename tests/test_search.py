@@ -69,23 +69,6 @@ def test_words_not_in_the_text_are_not_found():
 
 
 # ----------------------------------------------------------------------------- facets in memory
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory):
-    from nianbao.benchdb import generate
-
-    db = tmp_path_factory.mktemp("search") / "gen.db"
-    generate(db, reports=4000, batch=2000)
-    return db
-
-
-@pytest.fixture(scope="module")
-def pair(generated):
-    """The same database served immutable (plugin: memory) and mutable (Datasette: SQL)."""
-    from nianbao.serve import make_datasette
-
-    return make_datasette(generated), make_datasette(generated, immutable=False)
-
-
 def _get(ds, path):
     async def go():
         return await ds.client.get(path)

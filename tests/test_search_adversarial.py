@@ -24,6 +24,8 @@ import pytest
 
 from nianbao.search import _CJK_CLASS, _RUN, fts_query, index_text
 
+from .test_search import _get
+
 
 # ============================================================================ A. tokenizer
 # what unicode61 keeps together outside Chinese runs: letters and digits (a query never cuts one)
@@ -152,28 +154,6 @@ def test_operator_next_to_a_dropped_word_becomes_a_literal_word(query, expected)
 
 
 # ============================================================================ B. memory vs SQL
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory):
-    from nianbao.benchdb import generate
-
-    db = tmp_path_factory.mktemp("adv") / "gen.db"
-    generate(db, reports=4000, batch=2000)
-    return db
-
-
-@pytest.fixture(scope="module")
-def pair(generated):
-    from nianbao.serve import make_datasette
-
-    return make_datasette(generated), make_datasette(generated, immutable=False)
-
-
-def _get(ds, path):
-    async def go():
-        return await ds.client.get(path)
-    return asyncio.run(go())
-
-
 def _page(ds, qs, name="gen"):
     r = _get(ds, f"/{name}/reports.json?_col=title&_size=20&{qs}")
     if r.status_code != 200:

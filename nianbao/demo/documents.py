@@ -825,6 +825,28 @@ def _docx_table(d, grid: Grid, usable_mm, Mm, Pt, WD_ALIGN_PARAGRAPH, VALIGN, TA
 _RL_FONT = "STSong-Light"
 
 
+def rl_table(g: "Grid", width: float, font_size: float | None = None, leading: float | None = None):
+    """A reportlab Table of a Grid: ruled, centred CJK cells, spans, columns scaled to ``width``."""
+    from reportlab.lib.enums import TA_CENTER
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
+    small = g.ncols > 10
+    fs = font_size or (6.5 if small else 8)
+    cs = ParagraphStyle("cell", fontName=_RL_FONT, fontSize=fs, leading=leading or (8 if small else 10),
+                        alignment=TA_CENTER, wordWrap="CJK")
+    data = [[""] * g.ncols for _ in range(g.nrows)]
+    style = [("GRID", (0, 0), (-1, -1), 0.6, "black"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+             ("LEFTPADDING", (0, 0), (-1, -1), 1.5), ("RIGHTPADDING", (0, 0), (-1, -1), 1.5),
+             ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5)]
+    for x in g.cells:
+        data[x.r][x.c] = Paragraph(_html.escape(x.text).replace("\n", "<br/>"), cs) if x.text else ""
+        if x.rs > 1 or x.cs > 1:
+            style.append(("SPAN", (x.c, x.r), (x.c + x.cs - 1, x.r + x.rs - 1)))
+    scale = width / sum(g.widths)
+    return Table(data, colWidths=[w * scale for w in g.widths], style=TableStyle(style))
+
+
 def render_pdf_reportlab(report: dict, quirks: frozenset = frozenset()) -> bytes:
     """A ruled-table PDF drawn with reportlab (CID font, text layer); "split" breaks the page inside table 三."""
     from reportlab.lib.enums import TA_CENTER, TA_RIGHT
@@ -833,7 +855,7 @@ def render_pdf_reportlab(report: dict, quirks: frozenset = frozenset()) -> bytes
     from reportlab.lib.units import mm
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import CondPageBreak, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import CondPageBreak, PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
     if _RL_FONT not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont(_RL_FONT))
@@ -847,19 +869,7 @@ def render_pdf_reportlab(report: dict, quirks: frozenset = frozenset()) -> bytes
     story = []
 
     def table(g: Grid):
-        small = g.ncols > 10
-        cs = ParagraphStyle("cell", fontName=_RL_FONT, fontSize=6.5 if small else 8, leading=8 if small else 10,
-                            alignment=TA_CENTER, wordWrap="CJK")
-        data = [[""] * g.ncols for _ in range(g.nrows)]
-        style = [("GRID", (0, 0), (-1, -1), 0.6, "black"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                 ("LEFTPADDING", (0, 0), (-1, -1), 1.5), ("RIGHTPADDING", (0, 0), (-1, -1), 1.5),
-                 ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5)]
-        for x in g.cells:
-            data[x.r][x.c] = Paragraph(_html.escape(x.text).replace("\n", "<br/>"), cs) if x.text else ""
-            if x.rs > 1 or x.cs > 1:
-                style.append(("SPAN", (x.c, x.r), (x.c + x.cs - 1, x.r + x.rs - 1)))
-        scale = frame_w / sum(g.widths)
-        return Table(data, colWidths=[w * scale for w in g.widths], style=TableStyle(style))
+        return rl_table(g, frame_w)
 
     for kind, val in doc.blocks:
         if kind == "title":
