@@ -91,18 +91,24 @@ def build_report(ex: Extract) -> dict:
     fmt = meta.detect_format(ex.text, year)
     if year is not None and year <= 2018:
         fmt = "legacy"
-    rows = tokenize(ex.rows)
+    rows = tokenize(ex.rows, stream=ex.stream)
     report = {"format": None, "year": year, "title": title, "agency": agency, "fields": {},
               "inferred": {}, "checks": [], "notes": notes, "medium": ex.medium, "provenance": {},
               "text": ex.text}
     if meta.names_other_document(title):
         return report          # 通知, 解读, 指南 …: about a report, even with its tables
     if fmt in schema.TABLE_FORMATS:
-        m, unresolved = map_rows(rows, fmt, ex.strict_cells)
+        m, unresolved = map_rows(rows, fmt, ex.strict_cells, ex.stream)
         if "3" not in m.sections_found:
-            if not (meta.looks_like_report(title, ex.text) and meta.has_report_sections(ex.text)):
+            # without table 三 a report still shows itself by its title and headings, or by the
+            # form's other tables filled in under its section headings (a title lost or cut off)
+            named = meta.looks_like_report(title, ex.text)
+            headed = meta.has_report_sections(ex.text, need=1 if m.sections_found else 2)
+            if not (headed and (named or m.sections_found)):
                 return report      # no table 三, no report title and headings: not an annual report
-            notes.append("no table 三 found in the document (an image, or a layout not recognised)")
+            notes.append("no table 三 found in the document (cut off, an image, or a layout not recognised)")
+        if not title:
+            notes.append("no title found in the text: recognised by the form's tables under its section headings")
         notes.extend(m.notes)
         inferred: dict = {}
         placement = checks.repair(m.fields, fmt, unresolved, m.provenance, notes, inferred,

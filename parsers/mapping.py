@@ -30,11 +30,12 @@ class Token:
 
 @dataclass
 class Row:
-    label: str                      # joined text cells (normalised key)
-    leaf: str                       # the last text cell (normalised key): the most specific label
+    label: str                      # joined text cells (normalised key); in a stream, the last two
+    leaf: str                       # the last text cell that is no group heading (normalised key)
     values: list                    # Tokens after the label (numbers and blanks)
     index: int                      # position in the document's rows
     texts: list = field(default_factory=list)   # the label Tokens (their positions, for headers)
+    words: str = ""                 # every label cell joined (a stream: the headings before the values)
 
     @property
     def numbers(self) -> list:
@@ -53,9 +54,13 @@ class Mapped:
     guessed: list = field(default_factory=list)     # rows whose values were laid left to right without knowing the blanks
 
 
-def tokenize(rows: list) -> list:
+def tokenize(rows: list, stream: bool = False) -> list:
     """Split each table row into label and value cells. A row is label cells then value cells;
-    a text cell after values starts a new logical row (two printed rows fused by extraction)."""
+    a text cell after values starts a new logical row (two printed rows fused by extraction).
+    With ``stream`` the cells of all rows are one sequence (text layouts, where a line break is
+    no row boundary): see ``_stream_rows``."""
+    if stream:
+        return _stream_rows(rows)
     out = []
     for i, cells in enumerate(rows):
         toks = [Token(*read_number(c.text), c) for c in cells]
@@ -74,6 +79,76 @@ def tokenize(rows: list) -> list:
                 values.append(t)
         out.append(_row(labels, values, i, texts))
     return _join_split_labels(out)
+
+
+def _stream_rows(rows: list) -> list:
+    """Logical rows of a stream of cells: label cells, then value cells until the next label.
+    Blanks after a label naming a row of the form are that row's printed blanks (行政强制 | |);
+    after any other label they are spacing (a heading's empty cells). A sentence (prose) is no
+    label and ends the one being read. The end of a label wrapped below its values (4.保护第
+    6 1 0 … / 三方合法权益) goes back to its row; a group heading printed among a row's values
+    (（三）不予公开 between two halves of a row) does not split it (``_merge_split_groups``)."""
+    from .text import is_prose
+    runs: list = []          # [labels, values, texts] of each logical row
+    labels: list = []
+    values: list = []
+    texts: list = []
+    for cells in rows:
+        for c in cells:
+            t = Token(*read_number(c.text), c)
+            if t.kind != "text":
+                values.append(t)
+                continue
+            if values and (any(v.kind == "number" for v in values) or _names_row(labels)):
+                runs.append([labels, values, texts])
+                labels, values, texts = [], [], []
+            values = []
+            if is_prose(c.text):
+                labels, texts = [], []
+                continue
+            labels.append(label_key(c.text))
+            texts.append(t)
+    if values:
+        runs.append([labels, values, texts])
+    for prev, run in zip(runs, runs[1:]):
+        own = [lab for lab in prev[0] if lab]
+        if len(run[0]) >= 2 and own and not _known("".join(own[-2:])) and _known(own[-1] + run[0][0]):
+            prev[0] = prev[0] + run[0][:1]
+            prev[2] = prev[2] + run[2][:1]
+            run[0], run[2] = run[0][1:], run[2][1:]
+    out = [_row(lab, val, i, tex, stream=True) for i, (lab, val, tex) in enumerate(runs)]
+    return _merge_split_groups(out)
+
+
+def _is_group(label: str) -> bool:
+    return bool(label) and bool(schema.section3_parent_pattern().search(label)) and not _known_leaf(label)
+
+
+def _merge_split_groups(rows: list) -> list:
+    """A row of table 三 whose group heading was printed among its values (the heading's cell is
+    centred on the group's middle row): ``1.属于国家秘密 0 0 0 （三）不予公开 0 0 0 0`` reads as a
+    row of three values and a heading row of four; joined when together they fill the row."""
+    width = len(schema.section3_columns())
+    out: list = []
+    for row in rows:
+        prev = out[-1] if out else None
+        if (prev is not None and row.values and row.label and all(_is_group(label_key(t.cell.text)) for t in row.texts)
+                and prev.values and prev.label and len(prev.values) < width
+                and len(prev.values) + len(row.values) == width):
+            prev.values = prev.values + row.values
+            continue
+        out.append(row)
+    return out
+
+
+def _known_leaf(label: str) -> bool:
+    """Does ``label`` name a row of table 二 or 三 (not a group heading)?"""
+    return any(p.search(label) for sec in ("section2", "section3") for _, p in schema.row_patterns(sec))
+
+
+def _names_row(labels: list) -> bool:
+    leaf = next((lab for lab in reversed(labels) if lab), "")
+    return bool(leaf) and _known_leaf(leaf) and not schema.section3_parent_pattern().search(leaf)
 
 
 def _known(label: str) -> bool:
@@ -95,20 +170,28 @@ def _join_split_labels(rows: list) -> list:
         if prev is not None and row.label and not row.values and prev.values and prev.label \
                 and not _known(prev.leaf) and _known(prev.leaf + row.leaf):
             # the second half of the label above (values printed on its first line)
-            out[-1] = Row(prev.label + row.label, prev.leaf + row.leaf, prev.values, prev.index, prev.texts + row.texts)
+            out[-1] = Row(prev.label + row.label, prev.leaf + row.leaf, prev.values, prev.index, prev.texts + row.texts,
+                          prev.words + row.words)
             continue
         if (prev is not None and prev.label and not prev.values and row.values
                 and not _known(row.leaf) and _known(prev.leaf + row.leaf)):
             # the first half of the label below (values printed on its second line)
-            out[-1] = Row(prev.label + row.label, prev.leaf + row.leaf, row.values, row.index, prev.texts + row.texts)
+            out[-1] = Row(prev.label + row.label, prev.leaf + row.leaf, row.values, row.index, prev.texts + row.texts,
+                          prev.words + row.words)
             continue
         out.append(row)
     return out
 
 
-def _row(labels: list, values: list, index: int, texts: list = ()) -> Row:
+def _row(labels: list, values: list, index: int, texts: list = (), stream: bool = False) -> Row:
     labels = [lab for lab in labels if lab]
-    return Row("".join(labels), labels[-1] if labels else "", values, index, list(texts))
+    words = "".join(labels)
+    if not stream:
+        return Row(words, labels[-1] if labels else "", values, index, list(texts), words)
+    # a stream's label run holds every heading since the last row; the row's own label is its
+    # last cell or two (a label wrapped over lines), leaving out a group heading among them
+    own = [lab for lab in labels if not _is_group(lab)] or labels
+    return Row("".join(own[-2:]), own[-1] if own else "", values, index, list(texts), words)
 
 
 def _match(patterns, *labels) -> str | None:
@@ -149,7 +232,7 @@ def _assign(m: Mapped, keys, tokens) -> None:
             m.blank.add(key)
 
 
-def map_rows(rows: list, fmt: str, strict: bool) -> tuple[Mapped, list]:
+def map_rows(rows: list, fmt: str, strict: bool, stream: bool = False) -> tuple[Mapped, list]:
     """Map tokenised rows onto the fields of ``fmt``. Returns the mapping and the unresolved rows
     ``[(keys, printed numbers, rule context)]`` for the repair step."""
     m = Mapped(fields={k: None for k in schema.field_keys(fmt)})
@@ -157,7 +240,7 @@ def map_rows(rows: list, fmt: str, strict: bool) -> tuple[Mapped, list]:
     unresolved = []
     s3_start, s3_end = _section3(rows, fmt, m, strict, unresolved)
     _section2(rows[:s3_start] if s3_start is not None else rows, fmt, m, strict, unresolved)
-    _section4(rows[s3_end + 1:] if s3_end is not None else rows, m, strict, unresolved)
+    _section4(rows[s3_end + 1:] if s3_end is not None else rows, m, strict, unresolved, stream)
     m.missing -= {k for k in m.fields if k in m.provenance}
     return m, unresolved
 
@@ -251,7 +334,7 @@ def _section3(rows: list, fmt: str, m: Mapped, strict: bool, unresolved: list):
     m.sections_found.add("3")
     cand: list = []
     for row in rows[start:]:
-        if _is_section4_header(row) and not row.numbers:
+        if _is_section4_header(row) and (not row.numbers or _names_section4_columns(row)):
             break
         if not row.values or (not row.numbers and not strict):
             continue
@@ -425,16 +508,32 @@ def _align(cand: list, fmt: str, width: int, m: Mapped, strict: bool) -> list:
     return out
 
 
+_SECTION4_COLUMNS = ("结果维持", "结果纠正", "尚未审结", "复议后起诉", "未经复议")
+
+
 def _is_section4_header(row: Row) -> bool:
-    return any(w in row.label for w in ("行政复议", "行政诉讼", "复议后起诉", "结果维持"))
+    return any(w in row.words for w in ("行政复议", "行政诉讼") + _SECTION4_COLUMNS)
 
 
-def _section4(rows: list, m: Mapped, strict: bool, unresolved: list) -> None:
+def _names_section4_columns(row: Row) -> bool:
+    """Table 四's own column words: no row of table 三 carries them."""
+    return any(w in row.words for w in _SECTION4_COLUMNS)
+
+
+def _section4(rows: list, m: Mapped, strict: bool, unresolved: list, stream: bool = False) -> None:
     keys = list(schema.section4_keys())
-    start = next((i for i, r in enumerate(rows) if _is_section4_header(r)), None)
+    if stream:
+        # a stream's label runs hold whole paragraphs of headings: table 四 starts at its own
+        # column words, and only rows without a label of another table continue it
+        start = next((i for i, r in enumerate(rows) if _names_section4_columns(r)), None)
+    else:
+        start = next((i for i, r in enumerate(rows) if _is_section4_header(r)), None)
     if start is None:
         return
     body = rows[start:]
+    if stream:
+        body = [body[0]] + list(itertools.takewhile(
+            lambda r: not r.leaf or _names_section4_columns(r) or r.leaf in ("总计", "行政复议", "行政诉讼"), body[1:]))
     value_rows = [r for r in body if r.numbers]
     if not value_rows and strict:
         # nothing printed at all: an all-blank row still says every cell is blank

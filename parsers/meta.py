@@ -110,10 +110,10 @@ _SECTION_HEADINGS = ("主动公开政府信息情况", "收到和处理政府信
                      "依申请公开", "其他需要报告的事项")
 
 
-def has_report_sections(text: str) -> bool:
-    """At least two of the report's statutory section headings appear in the text."""
+def has_report_sections(text: str, need: int = 2) -> bool:
+    """At least ``need`` of the report's statutory section headings appear in the text."""
     t = squash(text)
-    return sum(1 for h in _SECTION_HEADINGS if h in t) >= 2
+    return sum(1 for h in _SECTION_HEADINGS if h in t) >= need
 
 
 def names_other_document(title: str | None) -> bool:

@@ -28,5 +28,9 @@ class Extract:
     # printed blank. False for text-layout extraction, where an empty cell may be an artefact
     # of column gaps and only the order of the printed values can be trusted.
     strict_cells: bool = True
+    # True when row boundaries are not known (text layouts): the cells are one stream in reading
+    # order, and the form (label cells, then as many value cells as the row has) says where a
+    # row ends. False when every row of ``rows`` is a printed table row.
+    stream: bool = False
     title: str | None = None    # a title hint from the medium (HTML <title>/<h1>, PDF metadata)
     notes: list = field(default_factory=list)
