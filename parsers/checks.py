@@ -53,7 +53,23 @@ def _violations(values: dict, eqs) -> list:
     return bad
 
 
-def check(fields: dict, fmt: str) -> list:
+def _with_group_totals(eqs, values: dict, group_totals: dict) -> tuple:
+    """A 2021-format report printing （六）其他处理 as one row: where its three sub-rows are all
+    blank or missing in a column, the printed row stands for them in that column's total."""
+    subs = ("other_no_correction", "other_unpaid_fee", "other_other")
+    out = []
+    for rule, where, lhs, rhs in eqs:
+        if rule == "outcome_total":
+            col = lhs[0][len("req_outcome_total_"):]
+            group = schema.req_key("other_handling", col)
+            parts = [schema.req_key(r, col) for r in subs]
+            if group in group_totals and all(values.get(k) is None for k in parts):
+                rhs = tuple(k for k in rhs if k not in parts) + (group,)
+        out.append((rule, where, lhs, rhs))
+    return tuple(out)
+
+
+def check(fields: dict, fmt: str, group_totals: dict | None = None) -> list:
     """Evaluate every rule of ``schema.yaml`` on the printed ``fields``.
     Returns ``[{"rule", "ok", "detail"}]``, one entry per rule. An equation with a blank or missing
     term cannot be evaluated: it is counted in the detail, not failed."""
@@ -61,6 +77,9 @@ def check(fields: dict, fmt: str) -> list:
         return []
     out = []
     eqs = equations(fmt)
+    if group_totals:
+        eqs = _with_group_totals(eqs, fields, group_totals)
+        fields = {**fields, **group_totals}
     for rule_id, _ in schema.rules():
         if rule_id == "non_negative":
             signed = schema.signed_keys(fmt)

@@ -103,8 +103,9 @@ def build_report(ex: Extract) -> dict:
             # without table 三 a report still shows itself by its title and headings, or by the
             # form's other tables filled in under its section headings (a title lost or cut off)
             named = meta.looks_like_report(title, ex.text)
-            headed = meta.has_report_sections(ex.text, need=1 if m.sections_found else 2)
-            if not (headed and (named or m.sections_found)):
+            filled = any(v is not None for v in m.fields.values())
+            if not ((named and meta.has_report_sections(ex.text))
+                    or (filled and (named or meta.has_report_sections(ex.text, need=1) or meta.has_form_headings(ex.text)))):
                 return report      # no table 三, no report title and headings: not an annual report
             notes.append("no table 三 found in the document (cut off, an image, or a layout not recognised)")
         if not title:
@@ -121,7 +122,7 @@ def build_report(ex: Extract) -> dict:
             notes.append(f"{len(missing)} cells not found in the document: " + ", ".join(missing[:12])
                          + (" …" if len(missing) > 12 else ""))
         report.update(format=fmt, fields=m.fields, inferred=inferred, provenance=m.provenance,
-                      checks=checks.check(m.fields, fmt))
+                      checks=checks.check(m.fields, fmt, m.group_totals))
         if ex.medium == "ocr":
             report["checks"].append(_ocr_check(m, placement))
         elif unresolved or m.guessed or m.by_order:

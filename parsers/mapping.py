@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from . import schema
 from .model import Cell
-from .normalize import label_key, read_number
+from .normalize import ORDINAL, label_key, read_number, squash
 
 MAX_PLACEMENTS = 5000   # beyond this many candidate placements a row is left unresolved
 
@@ -52,6 +52,7 @@ class Mapped:
     sections_found: set = field(default_factory=set)
     by_order: list = field(default_factory=list)    # row keys whose label matched no pattern: placed by the form's order
     guessed: list = field(default_factory=list)     # rows whose values were laid left to right without knowing the blanks
+    group_totals: dict = field(default_factory=dict)  # a printed group row the form splits (2021: （六）其他处理)
 
 
 def tokenize(rows: list, stream: bool = False) -> list:
@@ -191,7 +192,13 @@ def _row(labels: list, values: list, index: int, texts: list = (), stream: bool 
     # a stream's label run holds every heading since the last row; the row's own label is its
     # last cell or two (a label wrapped over lines), leaving out a group heading among them
     own = [lab for lab in labels if not _is_group(lab)] or labels
-    return Row("".join(own[-2:]), own[-1] if own else "", values, index, list(texts), words)
+    # a wrapped label runs from its last cell opening with an ordinal (（二）, 1., 一、) to its end
+    opened = [i for i, t in enumerate(texts) if ORDINAL.match(squash(t.cell.text))
+              and not _is_group(label_key(t.cell.text))]
+    tail = [label_key(t.cell.text) for t in texts[opened[-1]:]] if opened and len(texts) - opened[-1] <= 4 else []
+    tail = [lab for lab in tail if lab and not _is_group(lab)]
+    label = "".join(tail) if len(tail) > 2 else "".join(own[-2:])
+    return Row(label, own[-1] if own else "", values, index, list(texts), words)
 
 
 def _match(patterns, *labels) -> str | None:
@@ -322,10 +329,15 @@ def _section3(rows: list, fmt: str, m: Mapped, strict: bool, unresolved: list):
     names a form row pins it, a garbled or split label counts by how much of the form's label
     it shares, a lost label takes its place by order, and a stray row is left out rather than
     shifting the rows after it."""
-    order = schema.section3_rows(fmt)
+    order = _section3_order(fmt)
     cols = schema.section3_columns()
     patterns = [(k, p) for k, p in schema.row_patterns("section3") if k in order]
     starts = [i for i, r in enumerate(rows) if r.values and _match(patterns, r.leaf, r.label) == "new"]
+    if not starts:
+        # the top of the table cut off (a page of a flip-book, an excerpt): it starts at the
+        # first row printing a full row of values under a label only table 三 has
+        starts = [i for i, r in enumerate(rows) if len(r.values) == len(cols) and _named(r, patterns, schema.section3_parent_pattern())
+                  not in (None, "other_other", "outcome_total", "other_handling")][:1]
     if not starts:
         return None, None
     # a report may quote some of its numbers earlier (表2 依申请公开办理情况与上年对比: two value
@@ -349,7 +361,9 @@ def _section3(rows: list, fmt: str, m: Mapped, strict: bool, unresolved: list):
     for row, key in placed:
         keys = [schema.req_key(key, c) for c in cols]
         tokens, nums, why = _fit(row.values, len(cols), strict)
-        if tokens is not None:
+        if tokens is not None and key not in schema.section3_rows(fmt):
+            _keep_group_row(m, keys, tokens)
+        elif tokens is not None:
             _assign(m, keys, tokens)
         else:
             unresolved.append((keys, nums, f"table 三 row {key} {why}"))
@@ -421,8 +435,7 @@ def _by_header_position(rows: list, values: list, width: int, m: Mapped) -> list
 @functools.lru_cache(maxsize=None)
 def _canonical_labels(fmt: str) -> dict:
     """Form row → its printed label, normalised (本年新收政府信息公开申请数量 …)."""
-    return {r["key"]: label_key(r["label"]) for r in schema.raw()["section3"]["rows"]
-            if fmt in r.get("formats", schema.TABLE_FORMATS)}
+    return {r["key"]: label_key(r["label"]) for r in schema.raw()["section3"]["rows"]}
 
 
 def _shared(a: str, b: str) -> int:
@@ -447,6 +460,8 @@ def _row_score(row: Row, named: str | None, key: str, fmt: str, strict: bool) ->
     (against), or shares a long run of the form's label (a garbled or split label)."""
     if named == key:
         return 4.0
+    if key not in schema.section3_rows(fmt):
+        return -5.0           # a row of the other form only where its label names it
     if named is not None:
         if strict or len(row.label) <= 12:
             return -3.0
@@ -457,11 +472,34 @@ def _row_score(row: Row, named: str | None, key: str, fmt: str, strict: bool) ->
     return 2.0 * share / max(len(_canonical_labels(fmt)[key]), 1) + (1.0 if share >= 4 else 0.0)
 
 
+def _keep_group_row(m: Mapped, keys: list, tokens: list) -> None:
+    """（六）其他处理 printed as one row in a 2021-format report (the 2019 form's row): the form's
+    three sub-rows stay null; the printed row is kept in provenance (with its value) and the sum
+    rules use it as the group's total."""
+    for key, tok in zip(keys, tokens):
+        m.provenance[key] = {"raw": tok.cell.text, "where": tok.cell.where,
+                             "value": tok.value if tok.kind == "number" else None}
+        m.group_totals[key] = tok.value if tok.kind == "number" else None
+    m.notes.append("（六）其他处理 printed as one row (the 2019 form): its three sub-rows of the 2021 form "
+                   "stay null; the printed row is kept in provenance (req_other_handling_*) and checked "
+                   "as their total")
+
+
+def _section3_order(fmt: str) -> tuple:
+    """The form's rows of table 三, and for the 2021 form the 2019 form's single （六）其他处理
+    row where reports still print it."""
+    order = schema.section3_rows(fmt)
+    if fmt == "2021":
+        i = order.index("other_no_correction")
+        order = order[:i] + ("other_handling",) + order[i:]
+    return order
+
+
 def _align(cand: list, fmt: str, width: int, m: Mapped, strict: bool) -> list:
     """Align printed rows to form rows in order (a small dynamic programme): each printed row is
     placed on one form row or left out, each form row gets at most one printed row. Returns
     ``[(row, key)]`` and notes every row placed without its label and every row left out."""
-    order = schema.section3_rows(fmt)
+    order = _section3_order(fmt)
     patterns = [(k, p) for k, p in schema.row_patterns("section3") if k in order]
     parents = schema.section3_parent_pattern()
     R, S = len(cand), len(order)

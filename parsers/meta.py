@@ -106,7 +106,7 @@ def detect_format(text: str, year: int | None) -> str | None:
     return "2021" if year >= 2021 else "2019" if year >= 2019 else "legacy"
 
 
-_SECTION_HEADINGS = ("主动公开政府信息情况", "收到和处理政府信息公开申请", "行政复议", "存在的主要问题",
+_SECTION_HEADINGS = ("主动公开政府信息", "收到和处理政府信息公开申请", "行政复议", "存在的主要问题",
                      "依申请公开", "其他需要报告的事项")
 
 
@@ -114,6 +114,14 @@ def has_report_sections(text: str, need: int = 2) -> bool:
     """At least ``need`` of the report's statutory section headings appear in the text."""
     t = squash(text)
     return sum(1 for h in _SECTION_HEADINGS if h in t) >= need
+
+
+_FORM_HEADINGS = re.compile(r"第二十条第[(（]?[一五六八][)）]?项")
+
+
+def has_form_headings(text: str) -> bool:
+    """The form's own table headings (第二十条第（一）项 …): the statutory table 二 printed."""
+    return len(set(_FORM_HEADINGS.findall(squash(text)))) >= 2
 
 
 def names_other_document(title: str | None) -> bool:

@@ -7,8 +7,9 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 
 # Ordinals that open a printed label: 一、 （三） (3) 1. 1、 ①
-_ORDINAL = re.compile(
+ORDINAL = re.compile(
     r"^(?:[（(]?[一二三四五六七八九十]+[)）]?[、.．]?|[（(]\d{1,2}[)）]|\d{1,2}[.．、](?!\d)|[①-⑳])")
+_NOTE = re.compile(r"[(（][^()（）]{2,}[)）]")
 _PUNCT = re.compile(r"[\s\u3000·•,，、。.．:：;；“”\"'‘’「」『』《》<>（）()\[\]【】/\\_\-—–~～]+")
 
 # Printed marks that mean "no number here" (schema.yaml: blank, "/", "—", "-", "无").
@@ -45,7 +46,10 @@ def label_key(text: str) -> str:
     prev = None
     while s != prev:          # "三、（一）予以公开" carries two ordinals
         prev = s
-        s = _ORDINAL.sub("", s, count=1)
+        s = ORDINAL.sub("", s, count=1)
+    # a note in brackets explains a label (其他对外管理服务事项（指行政许可以外的…行政处罚…）,
+    # 部分公开（区分处理的，…）): it names other rows, never this one
+    s = _NOTE.sub("", s) or s
     return _PUNCT.sub("", s)
 
 
@@ -62,6 +66,8 @@ def read_number(text: str) -> tuple[str, float | int | None]:
     s = re.sub(r"(?<=\d)[,，](?=\d{3}(?:\D|$))", "", s)   # 16,520 → 16520
     s = re.sub(r"(件|条|个|项|次|万元|元|人次|人)$", "", s)
     s = s.replace("−", "-")
+    if s[:1] in ("增", "减") and s[1:].isdigit():     # 本年增/减 printed as 增5, 减44
+        s = ("-" if s[0] == "减" else "") + s[1:]
     if _NUMBER.match(s):
         return "number", (float(s) if "." in s else int(s))
     return "text", None
