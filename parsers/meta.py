@@ -35,9 +35,9 @@ def _find_title(text: str, hint: str | None = None) -> str | None:
     lines = [ln for ln in lines if ln][:200]
     # a title line names a report; one with a year beats a menu entry such as 政府信息公开年报
     with_year = [i for i, ln in enumerate(lines) if _REPORT_WORDS.search(ln) and len(ln) <= 80
-                 and _YEAR_IN_TITLE.search(ln) and not re.search(r"[。；]", ln)]
+                 and _YEAR_IN_TITLE.search(ln) and not re.search(r"[。；]", ln) and not _cites(ln)]
     plain = [i for i, ln in enumerate(lines[:25]) if _REPORT_WORDS.search(ln) and len(ln) <= 80
-             and not re.search(r"[。；]", ln)]
+             and not re.search(r"[。；]", ln) and not _cites(ln)]
     for i in (with_year or plain)[:1]:
         ln = lines[i]
         title = ln
@@ -61,6 +61,15 @@ def _find_title(text: str, hint: str | None = None) -> str | None:
     if hint:
         return re.split(r"[_|｜]|\s-\s", squash(hint))[0] or None
     return None
+
+
+_CITATION = re.compile(r"(按照|根据|依据|要求|通知|印发|报告格式|〈)")
+
+
+def _cites(line: str) -> bool:
+    """A line citing a document about reports (按照《…关于印发〈…年度报告格式〉的通知》要求, a
+    PDF line of it wrapped short): no title, though it names a 年度报告."""
+    return bool(_CITATION.search(line)) or "《" in line[1:]
 
 
 def find_year(title: str | None, text: str) -> int | None:

@@ -136,3 +136,23 @@ def test_prose_numbers_are_not_table_values():
     text = tl.pipe_rows(rep).replace("二、主动公开政府信息情况",
                                      "全年制发规范性文件 9 件，废止 4 件，办理行政许可 77 件，收到行政复议 5 件，结果维持 3 件。\n二、主动公开政府信息情况")
     _exact(rep, _read(text))
+
+
+def test_body_citing_the_format_notice_with_a_wrapped_title_is_a_report():
+    """A PDF's text: the title wraps over two lines and the body cites the notice on the form
+    (…关于印发〈中华人民共和国政府信息公开工作年度报告格式〉的通知), wrapped short as PDF lines are."""
+    rep = _rep("2021")
+    head = (f"{rep['agency']}{rep['year']}年政府信息公开工作\n年度报告\n"
+            "按照《国务院办公厅政府信息与政务公开办公室关于印发〈中华人民共和国政府信息公开\n"
+            f"工作年度报告格式〉的通知》（国办公开办函〔2021〕30号）要求，现公布{rep['year']}年\n"
+            "政府信息公开工作年度报告\n")
+    got = _read(head + tl.pipe_rows(rep).split("\n", 1)[1])
+    assert got["title"] == rep["title"]
+    _exact(rep, got)
+
+
+def test_notice_citing_reports_stays_a_non_report():
+    text = ("关于做好2023年度政府信息公开工作年度报告编制发布工作的通知\n各乡镇人民政府、县政府各部门：\n"
+            "按照《中华人民共和国政府信息公开条例》要求，现就做好年度报告编制发布工作通知如下。\n"
+            "一、按时发布。各单位于1月31日前在政府网站发布年度报告。\n")
+    assert _read(text)["format"] is None
