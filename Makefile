@@ -6,7 +6,7 @@ DB     ?= data/nianbao.db
 ARCHIVE ?= data/archive
 APT_PACKAGES := chromium libreoffice-writer-nogui tesseract-ocr tesseract-ocr-chi-sim poppler-utils fonts-noto-cjk
 
-.PHONY: run test bench sysdeps install crawl nightly serve publish export reparse clean
+.PHONY: run test bench realcheck sysdeps install crawl nightly serve publish export reparse clean
 
 ## run: install what is missing, crawl the bundled demo portals, build $(DB), serve Datasette
 run: install
@@ -19,6 +19,12 @@ test: install
 ## bench: throughput per medium, crawl speed, database latency (figures printed, no pass/fail)
 bench: install
 	$(BIN)/python -m nianbao.bench
+
+## realcheck DIR=…: score the parser on the real-page corpus (tests/realpages/pages.jsonl) whose
+## texts were fetched again into DIR as <id>.txt (third-party texts stay outside the repository)
+realcheck: install
+	@test -n "$(DIR)" || { echo "usage: make realcheck DIR=/path/to/page/texts"; exit 2; }
+	$(BIN)/python -m nianbao.realcheck "$(DIR)" --show problems
 
 install: sysdeps $(VENV)/.installed
 

@@ -95,7 +95,14 @@ def is_pager_text(text: str | None) -> bool:
 
 
 def is_attachment_url(url: str) -> bool:
+    """A link to a document: by its extension, or by a download endpoint (``downfile.jsp``,
+    ``download.jsp``, ``downloadZtbAttach.jspx``, ``ReadAttachFile.aspx``, ``?attachGuid=``)."""
     return bool(ATTACH_EXT.search(url)) or bool(re.search(r"download|downfile|attach|getfile|fileid=", url, re.I))
+
+
+def names_document_file(text: str | None) -> bool:
+    """A link text naming a file (``2023年度报告.pdf``): the URL may say nothing of it."""
+    return bool(ATTACH_EXT.search(re.sub(r"\s+", "", text or "")))
 
 
 def sniff(data: bytes) -> str:
@@ -169,3 +176,16 @@ def blocked_kind(status: int, body: bytes) -> str | None:
     if status == 200 and b"$_ts" in head and b"$_ts.cd" in head and len(body) < 20000:
         return "rivers"
     return None
+
+
+NOT_FOUND_PAGE = re.compile(r"文件不存在|附件不存在|文件已删除|不存在或已(被)?删除|找不到(该|此)?(文件|页面)|页面不存在|"
+                            r"file not found|not found|404", re.I)
+
+
+def is_not_found_page(body: bytes) -> bool:
+    """A short HTML or text answer saying the file does not exist (served with HTTP 200)."""
+    if len(body) > 8000 or sniff(body) not in ("html", "text"):
+        return False
+    from parsers.html import decode_bytes
+    text = re.sub(r"<[^>]+>|\s+", "", decode_bytes(body)[0])
+    return bool(NOT_FOUND_PAGE.search(text)) and len(text) < 600

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -96,8 +97,14 @@ def serve(db_path, port: int = 8001, host: str = "127.0.0.1", archive_dir=None, 
     if not Path(db_path).exists():
         print(f"no database at {db_path}", file=sys.stderr)
         return 1
+    if not is_published(db_path):
+        from nianbao.publish import publish
+        print(f"{db_path} has not been published since its last crawl: publishing it first "
+              "(agencies, regions, search index)", flush=True)
+        publish(db_path, progress=True)
     proc = start(db_path, port, host, archive_dir, immutable)
     print(f"Datasette: http://{host}:{port}/{Path(db_path).stem}", flush=True)
+    signal.signal(signal.SIGTERM, _stop)      # a service manager's stop ends Datasette too
     try:
         return proc.wait()
     except KeyboardInterrupt:
@@ -107,6 +114,18 @@ def serve(db_path, port: int = 8001, host: str = "127.0.0.1", archive_dir=None, 
         except subprocess.TimeoutExpired:
             proc.kill()
         return 0
+
+
+def _stop(signum, frame):
+    raise KeyboardInterrupt
+
+
+def is_published(db_path) -> bool:
+    """Has ``publish`` built what the served pages read (search index, region columns)?"""
+    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
+        columns = {row[1] for row in conn.execute("pragma table_info(reports)")}
+        tables = {row[0] for row in conn.execute("select name from sqlite_master where type = 'table'")}
+    return "search_id" in columns and "reports_fts" in tables
 
 
 def make_datasette(db_path, archive_dir=None, immutable=True):

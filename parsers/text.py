@@ -29,6 +29,7 @@ _NUMERIC = re.compile(r"^\s*[-+]?[\d０-９,，.]+\s*$")
 _PIPE = re.compile(r"[|｜]")
 _WORD_SPLIT = re.compile(r"[ \t\u3000\xa0]+")
 _ORDINAL_DIGIT = re.compile(r"^[1-9]$")
+_GLUED_ZEROS = re.compile(r"^(.*[\u4e00-\u9fff])(0{2,})$")
 _PARENTHESES = re.compile(r"[(（][^()（）]*[)）]")
 
 
@@ -89,7 +90,11 @@ def words(piece: str) -> list:
     opening a label is its ordinal (``1 属于国家秘密``), not a value."""
     out: list = []
     last_text = False
-    parts = [w for w in _WORD_SPLIT.split(piece.strip()) if w]
+    parts = []
+    for w in _WORD_SPLIT.split(piece.strip()):
+        glued = _GLUED_ZEROS.match(w)
+        # 规章000: cells run together. Only zeros can be told apart (no number starts with 0)
+        parts += [glued.group(1), *glued.group(2)] if glued else [w] if w else []
     for i, w in enumerate(parts):
         kind = read_number(w)[0]
         if kind == "number" and i == 0 and _ORDINAL_DIGIT.match(w) and len(parts) > 1 \

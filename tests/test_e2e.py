@@ -42,6 +42,8 @@ def served(tmp_path_factory):
     crawl = subprocess.run([sys.executable, "-m", "nianbao.cli", "crawl", "--sources", str(sources),
                             "--db", str(db), "--archive", str(archive), "--no-throttle"],
                            capture_output=True, text=True, timeout=600)
+    crawled = tmp / "crawled.db"          # the database as a crawl leaves it, before any publish
+    crawled.write_bytes(db.read_bytes())
     publish(db, archive_dir=archive)
     port = _free_port()
     proc = start_datasette(db, port=port, archive_dir=archive,
@@ -53,7 +55,7 @@ def served(tmp_path_factory):
             break
         except OSError:
             time.sleep(0.2)
-    yield {"base": base, "handle": handle, "crawl": crawl, "db": db, "archive": archive}
+    yield {"base": base, "handle": handle, "crawl": crawl, "db": db, "archive": archive, "crawled": crawled}
     proc.terminate()
     proc.wait(10)
     handle.stop()
@@ -106,3 +108,31 @@ def test_failures_and_runs_are_browsable(served):
 def _truth(handle) -> dict:
     """sha256 → report dict for every document the simulator rendered."""
     return handle.content.truth
+
+
+def test_crawl_log_has_no_traceback(served):
+    """tldextract stays offline (its bundled suffix list): nothing in the log asks the network."""
+    log = served["crawl"].stdout + served["crawl"].stderr
+    assert "Traceback" not in log and "publicsuffix" not in log.lower()
+
+
+def test_serve_answers_on_a_database_a_crawl_left(served):
+    """``nianbao serve`` on a crawled, never-published database publishes it first."""
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "nianbao.cli", "serve", "--db", str(served["crawled"]),
+                             "--archive", str(served["archive"]), "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        rows = None
+        for _ in range(300):
+            try:
+                rows = _get_json(f"http://127.0.0.1:{port}/crawled/reports.json?_shape=array&_size=max")
+                break
+            except OSError:
+                time.sleep(0.2)
+        published = _get_json(served["base"] + "/nianbao/reports.json?_shape=array&_size=max")
+        assert rows is not None and len(rows) == len(published) > 0
+    finally:
+        proc.terminate()
+        out = proc.communicate(timeout=20)[0]
+    assert "publishing it first" in out and "Traceback" not in out

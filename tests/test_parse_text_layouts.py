@@ -156,3 +156,15 @@ def test_notice_citing_reports_stays_a_non_report():
             "按照《中华人民共和国政府信息公开条例》要求，现就做好年度报告编制发布工作通知如下。\n"
             "一、按时发布。各单位于1月31日前在政府网站发布年度报告。\n")
     assert _read(text)["format"] is None
+
+
+def test_cells_run_together_read_only_where_unambiguous():
+    """``规章000``: a label and its cells with no separator. Zeros can be told apart (no number
+    starts with 0); a run of other digits could be any split and is not read as values."""
+    rep = _rep("2021")
+    f = rep["fields"]
+    f.update(regulations_issued=0, regulations_repealed=0, regulations_in_force=0)
+    text = tl.space_rows(rep).replace("规章  0  0  0", "规章000")
+    _exact(rep, _read(text))
+    got = _read(text.replace("规章000", "规章103"))
+    assert got["fields"]["regulations_issued"] is None and got["fields"]["regulations_in_force"] is None

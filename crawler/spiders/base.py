@@ -62,7 +62,7 @@ from crawler.items import DocumentItem
 from crawler.recognize import (REPORT_CONTENT, blocked_kind, is_article_url, is_attachment_url,
                                is_column_title, is_nav_title, is_pager_text, is_report_title,
                                is_year_folder, maybe_report_title, EXCLUDE, sniff,
-                               is_bare_report_title)
+                               is_bare_report_title, is_not_found_page, names_document_file)
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +74,19 @@ JS_DATA_CALL = re.compile(r"\bfetch\s*\(|\$\.(?:ajax|get|post|getJSON)\s*\(|XMLH
 YEAR_RE = re.compile(r"(?:19|20)\d\d")
 COLUMN_RE = re.compile(r"年报|年度报告")
 CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
+SCRIPT_DOC_URL = re.compile(r"""['"]([^'"\s<>]+?(?:\.(?:pdf|docx?|wps|rtf|xlsx?|et|ofd|jpe?g|png|tiff?|zip|rar)"""
+                            r"""(?:\?[^'"\s<>]*)?|(?:downfile|download\w*|ReadAttachFile)\.\w+\?[^'"\s<>]+|[^'"\s<>]*[?&]attachGuid=[^'"\s<>]+))['"]""", re.I)
+# blocks of a page that never hold the article's own links
+NOT_ARTICLE = ("nav", "header", "footer", "menu", "crumb", "breadcrumb", "position", "location", "dqwz",
+               "related", "relate", "xgwz", "xgxx", "xglj", "sidebar", "side", "friend", "yqlj", "share", "bottom", "top")
+
+
+def _not_article_block(el) -> bool:
+    tag = el.root.tag if isinstance(el.root.tag, str) else ""
+    if tag in ("nav", "header", "footer", "aside"):
+        return True
+    words = re.split(r"[^a-z0-9]+", f"{el.attrib.get('class', '')} {el.attrib.get('id', '')}".lower())
+    return any(w == "top" or (w and any(w.startswith(b) for b in NOT_ARTICLE if b != "top")) for w in words)
 
 
 def host_of(url: str) -> str:
@@ -197,7 +210,8 @@ class PortalSpider(scrapy.Spider):
         if response.status >= 400:
             if response.status == 404 and response.meta.get("quiet404"):
                 return False
-            self.fail(url, "http_error", f"HTTP {response.status}")
+            kind = {404: "not_found", 410: "gone"}.get(response.status, "http_error")
+            self.fail(url, kind, f"HTTP {response.status}")
             return False
         return True
 
@@ -432,7 +446,7 @@ class PortalSpider(scrapy.Spider):
         visible = re.sub(r"\s+", "", "".join(texts))
         scripts = response.css("script")
         return len(visible) < 60 and bool(scripts) and not response.css("table") and not any(
-            is_attachment_url(u) for _, _, u in self.anchors(response))
+            is_attachment_url(u) for _, _, u in self.anchors(response)) and not any(self.script_links(response))
 
     def parse_article(self, response):
         url = response.meta["doc_url"]
@@ -507,18 +521,47 @@ class PortalSpider(scrapy.Spider):
                                         request=response.request)
 
     def article_attachments(self, response, url, title):
-        """Requests for the attachments linked from an article's body."""
-        body = self.body_selector(response)
+        """Requests for the documents an article links, wherever the page puts them: in its body,
+        in an appendix block after it (TRS ``appendix``, Hanweb ``附件：`` after ``#zoom``, a
+        generic ``附件：`` block after ``UCAP-CONTENT``), in ``onclick`` download calls and
+        script-written appendices, or shown in a viewer. Links inside navigation, headers,
+        footers and related-article lists are not the article's."""
         seen = set()
-        for text, atitle, aurl in list(self.anchors(response, body)) + list(self.embedded(response, body)):
-            if (aurl in seen or not is_attachment_url(aurl) or re.search(r"\.s?html?($|\?)", aurl)
-                    or not self.same_site(aurl)):
+        links = list(self.article_anchors(response)) + list(self.script_links(response)) \
+            + list(self.embedded(response, response))
+        for text, atitle, aurl in links:
+            label = atitle if len(atitle) > len(text) else text
+            if (aurl in seen or re.search(r"\.s?html?($|\?)", aurl) or not self.same_site(aurl)
+                    or not (is_attachment_url(aurl) or names_document_file(label))):
                 continue
             seen.add(aurl)
-            label = atitle if len(atitle) > len(text) else text
             candidate = not EXCLUDE.search(label or "")
             yield self.doc_request(aurl, self.parse_attachment, title=label or title,
                                    source_url=url, candidate=candidate, meta={"kind": "attachment"})
+
+    def article_anchors(self, response):
+        """The anchors of a page outside its navigation, header, footer, sidebars and
+        related-article lists (blocks named so by tag, class or id)."""
+        for a in response.css("a[href]"):
+            if any(_not_article_block(el) for el in a.xpath("ancestor::*")):
+                continue
+            href = (a.attrib.get("href") or "").strip()
+            if not href or href.startswith(("javascript:", "mailto:", "#", "tel:")):
+                continue
+            text = re.sub(r"\s+", "", "".join(a.css("::text").getall()))
+            yield text, re.sub(r"\s+", "", a.attrib.get("title") or ""), response.urljoin(href)
+
+    def script_links(self, response):
+        """Document addresses that only a script completes: ``onclick="downloadFile('…')"``,
+        ``document.write('<a href=…>')`` appendices, hrefs filled in by script."""
+        sources = response.xpath("//@onclick").getall() + response.css("script:not([src])::text").getall()
+        for src in sources:
+            for m in SCRIPT_DOC_URL.finditer(src):
+                u = m.group(1)
+                # a path, or a bare file name joined to './' by the script (TRS: var hasFile =
+                # "P0….wps"); a name with Chinese characters is the link's text, not its address
+                if "/" in u or not re.search(r"[\u4e00-\u9fff]", u):
+                    yield "", "", response.urljoin(u)
 
     def embedded(self, response, body):
         """Documents shown inline: ``<iframe>``/``<embed>``/``<object>`` sources, and the ``file=``
@@ -541,6 +584,11 @@ class PortalSpider(scrapy.Spider):
         if response.status == 304:
             self.health["not_modified"] += 1
             yield self.not_modified_item(response)
+            return
+        if is_not_found_page(response.body):
+            # portals answer a missing file with 200 and an error page: that is no document
+            self.fail(response.meta.get("doc_url") or response.url, "not_found",
+                      f"HTTP {response.status} but the page says the file does not exist")
             return
         self.health["attachments"] += 1
         yield self.make_item(response, kind="attachment", candidate=response.meta.get("candidate", True))

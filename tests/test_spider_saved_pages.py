@@ -1,0 +1,140 @@
+"""Spider callbacks on saved pages, one per platform variant (``tests/fixtures/portals/``): the
+markup of each is this project's own, in the shapes real portals of that platform use."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import scrapy
+from scrapy.http import HtmlResponse, Response
+
+from crawler.spiders import SPIDERS
+
+PAGES = Path(__file__).parent / "fixtures" / "portals"
+
+
+def _spider(platform: str, url: str):
+    return SPIDERS[platform](source={"name": "示例", "url": url, "platform": platform})
+
+
+def _response(platform, page, url, **meta):
+    req = scrapy.Request(url, meta={"doc_url": url, "link_title": meta.pop("title", None), **meta})
+    return HtmlResponse(url=url, body=(PAGES / platform / page).read_bytes(), encoding="utf-8", request=req)
+
+
+def _requests(results) -> list:
+    return [r for r in results if isinstance(r, scrapy.Request)]
+
+
+def _attachment_urls(platform, page, url, **meta):
+    spider = _spider(platform, url)
+    out = list(spider.parse_article(_response(platform, page, url, **meta)))
+    return [r.url for r in _requests(out) if r.meta.get("kind") == "attachment"], out
+
+
+def test_trs_appendix_block_after_the_editor_is_fetched():
+    url = "http://www.example-trs.gov.cn/zwgk/ndbg/202401/t20240126_6120099.html"
+    urls, out = _attachment_urls("trs", "article_appendix_after_editor.html", url)
+    assert urls == ["http://www.example-trs.gov.cn/zwgk/ndbg/202401/P020240126390512847361.pdf",
+                    "http://www.example-trs.gov.cn/zwgk/ndbg/202401/P020240126390512847362.docx"]
+    assert any(getattr(i, "get", None) and i.get("kind") == "page" for i in out)   # the article itself
+
+
+def test_trs_appendix_written_by_script_is_fetched():
+    url = "http://tjj.example-trs.gov.cn/xxgk/ndbg/202301/t20230118_991.html"
+    urls, _ = _attachment_urls("trs", "article_appendix_by_script.html", url, title="示例市统计局2022年政府信息公开工作年度报告")
+    assert urls == ["http://tjj.example-trs.gov.cn/xxgk/ndbg/202301/P020230118511122233344.wps",
+                    "http://tjj.example-trs.gov.cn/xxgk/ndbg/202301/P020230118511122233345.pdf"]
+
+
+def test_trs_list_pages_from_pager_variables_and_reports_only():
+    url = "http://www.example-trs.gov.cn/zwgk/ndbg/index.shtml"
+    spider = _spider("trs", url)
+    reqs = _requests(spider.parse_list(_response("trs", "list_pager_from_variables.html", url, in_column=True)))
+    pages = sorted(r.url for r in reqs if r.meta.get("kind") == "list")
+    docs = sorted(r.url for r in reqs if r.meta.get("kind") != "list")
+    assert pages == [f"http://www.example-trs.gov.cn/zwgk/ndbg/index_{n}.shtml" for n in (1, 2, 3)]
+    assert docs == ["http://www.example-trs.gov.cn/zwgk/ndbg/202401/t20240129_6120005.shtml",
+                    "http://www.example-trs.gov.cn/zwgk/ndbg/202401/t20240130_6120011.shtml"]
+
+
+def test_hanweb_downfile_paragraph_after_zoom_is_fetched():
+    url = "http://www.example-hw.gov.cn/art/2024/1/25/art_1308_880001.html"
+    urls, _ = _attachment_urls("hanweb", "article_downfile_after_zoom.html", url)
+    assert urls == ["http://www.example-hw.gov.cn/module/download/downfile.jsp?classid=0&filename=2401251716432217.pdf"]
+
+
+def test_hanweb_onclick_download_is_fetched():
+    url = "http://www.example-hw.gov.cn/art/2023/1/12/art_1308_870001.html"
+    urls, _ = _attachment_urls("hanweb", "article_onclick_download.html", url)
+    assert urls == ["http://www.example-hw.gov.cn/module/download/downfile.jsp?classid=0&filename=2301121410009876.docx"]
+
+
+def test_hanweb_datastore_records_and_proxy_posts():
+    url = "http://www.example-hw.gov.cn/col/col1308/index.html"
+    spider = _spider("hanweb", url)
+    reqs = _requests(spider.parse_list(_response("hanweb", "column_datastore.html", url, in_column=True)))
+    docs = sorted(r.url for r in reqs if r.meta.get("kind") != "list")
+    posts = [r for r in reqs if r.method == "POST"]
+    assert docs == ["http://www.example-hw.gov.cn/art/2024/1/29/art_1308_880007.html",
+                    "http://www.example-hw.gov.cn/art/2024/1/30/art_1308_880011.html"]
+    assert posts and all("dataproxy.jsp?startrecord=" in r.url for r in posts)
+    assert b"unitid=4411" in posts[0].body and b"columnid=1308" in posts[0].body
+
+
+def test_gd_attachment_block_not_the_related_list():
+    url = "http://www.example-gd.gov.cn/zwgk/ndbg/content/post_4302211.html"
+    urls, _ = _attachment_urls("gdzwfw", "article_attachment_block.html", url)
+    assert urls == ["http://www.example-gd.gov.cn/attachment/0/538/538221/10211234.pdf"]
+
+
+def test_gd_pdf_in_viewer_iframe_is_fetched():
+    url = "http://www.example-gd.gov.cn/zwgk/ndbg/content/post_4300001.html"
+    urls, _ = _attachment_urls("gdzwfw", "article_viewer_iframe.html", url, title="示例镇2022年政府信息公开工作年度报告")
+    assert urls == ["http://www.example-gd.gov.cn/attachment/0/520/520044/9933001.pdf"]
+
+
+def test_gd_list_reports_and_next_pages():
+    url = "https://www.example-gd.gov.cn/zwgk/ndbg/index.html"
+    spider = _spider("gdzwfw", url)
+    reqs = _requests(spider.parse_list(_response("gdzwfw", "list_next_page.html", url, in_column=True)))
+    assert sorted(r.url for r in reqs if r.meta.get("kind") == "list") == [
+        "https://www.example-gd.gov.cn/zwgk/ndbg/index_2.html", "https://www.example-gd.gov.cn/zwgk/ndbg/index_3.html"]
+    assert len([r for r in reqs if r.meta.get("kind") != "list"]) == 2
+
+
+def test_generic_appendix_after_ucap_content_with_a_download_endpoint():
+    url = "http://www.example-gen.gov.cn/art/2024/1/25/content_1.html"
+    urls, _ = _attachment_urls("generic", "article_ucap_appendix.html", url)
+    assert urls == ["http://www.example-gen.gov.cn/ucap/downloadFile?id=8a8c2f1e8d1a4b7c"]
+
+
+def test_generic_file_not_found_page_answered_200_is_a_failure():
+    url = "http://www.example-gen.gov.cn/ucap/downloadFile?id=gone"
+    spider = _spider("generic", url)
+    failures = []
+    spider.fail = lambda u, kind, detail: failures.append((u, kind))
+    req = scrapy.Request(url, meta={"doc_url": url, "kind": "attachment"})
+    body = (PAGES / "generic" / "attachment_not_found_200.html").read_bytes()
+    assert list(spider.parse_attachment(Response(url=url, status=200, body=body, request=req))) == []
+    assert failures == [(url, "not_found")]
+
+
+@pytest.mark.parametrize("status, kind", [(404, "not_found"), (410, "gone"), (500, "http_error")])
+def test_missing_attachments_are_recorded_with_their_own_kind(status, kind):
+    url = "http://www.example-gen.gov.cn/upload/2023nb.pdf"
+    spider = _spider("generic", url)
+    failures = []
+    spider.fail = lambda u, k, detail: failures.append((u, k))
+    req = scrapy.Request(url, meta={"doc_url": url, "kind": "attachment"})
+    assert list(spider.parse_attachment(Response(url=url, status=status, body=b"", request=req))) == []
+    assert failures == [(url, kind)]
+
+
+def test_generic_numbered_list_pages():
+    url = "http://www.example-gen.gov.cn/xxgk/ndbg/list_1.htm"
+    spider = _spider("generic", url)
+    reqs = _requests(spider.parse_list(_response("generic", "list_numbered_pages.html", url, in_column=True)))
+    assert sorted(r.url for r in reqs if r.meta.get("kind") == "list") == [
+        f"http://www.example-gen.gov.cn/xxgk/ndbg/list_{n}.htm" for n in (2, 3, 9)]
+    assert len([r for r in reqs if r.meta.get("kind") != "list"]) == 2
