@@ -138,3 +138,66 @@ def test_generic_numbered_list_pages():
     assert sorted(r.url for r in reqs if r.meta.get("kind") == "list") == [
         f"http://www.example-gen.gov.cn/xxgk/ndbg/list_{n}.htm" for n in (2, 3, 9)]
     assert len([r for r in reqs if r.meta.get("kind") != "list"]) == 2
+
+
+def _epoint_list(platform, url):
+    spider = _spider(platform, url)
+    return spider, _requests(spider.parse_list(_response("epoint", "column_shell_siteinfo.html", url, in_column=True)))
+
+
+@pytest.mark.parametrize("platform", ["epoint", "auto"])
+def test_epoint_column_shell_asks_its_list_api(platform):
+    url = "http://www.example-ep.gov.cn/sxzf/zwgk/003001/003001005/moreinfo.html"
+    spider, reqs = _epoint_list(platform, url)
+    assert len(reqs) == 1 and reqs[0].method == "POST"        # the API, not a Chromium render
+    assert reqs[0].url == "http://www.example-ep.gov.cn/EWB-FRONT/rest/frontAppCustomAction/getPageInfoListNew"
+    import json
+    from urllib.parse import parse_qs
+    params = json.loads(parse_qs(reqs[0].body.decode())["params"][0])
+    assert params["categoryNum"] == "003001005" and params["pageIndex"] == 0
+    assert params["siteGuid"] == "5c1d2e3f-aaaa-4bbb-8ccc-0d1e2f3a4b5c"
+    assert spider.detected == "epoint"
+
+
+def _api_answer(spider, request, name):
+    from scrapy.http import TextResponse
+    body = (PAGES / "epoint" / name).read_bytes()
+    return _requests(spider.parse_epoint_list(TextResponse(url=request.url, body=body, encoding="utf-8", request=request)))
+
+
+def test_epoint_list_api_answer_gives_reports_and_zero_based_pages():
+    url = "http://www.example-ep.gov.cn/sxzf/zwgk/003001/003001005/moreinfo.html"
+    spider, (api,) = _epoint_list("epoint", url)
+    reqs = _api_answer(spider, api, "list_api_infodata.json")
+    docs = [r.url for r in reqs if r.meta.get("kind") != "list"]
+    pages = [r for r in reqs if r.meta.get("kind") == "list"]
+    assert docs == ["http://www.example-ep.gov.cn/sxzf/zwgk/003001/003001005/20240126/0a1b2c3d-0001-4e5f-8a9b-000000000001.html",
+                    "http://www.example-ep.gov.cn/sxzf/zwgk/003001/003001005/20240125/0a1b2c3d-0002-4e5f-8a9b-000000000002.html"]
+    import json
+    from urllib.parse import parse_qs
+    indexes = [json.loads(parse_qs(r.body.decode())["params"][0])["pageIndex"] for r in pages]
+    assert indexes == list(range(1, 15))            # 45 records, 3 a page: pages 1 … 14 after page 0
+
+
+def test_epoint_govinfo_list_shape_and_fallbacks():
+    url = "http://www.example-ep.gov.cn/dynamic/zwgk/govInfoPub.html?categorynum=003011"
+    spider, (api,) = _epoint_list("epoint", url)
+    docs = [r.url for r in _api_answer(spider, api, "list_api_govinfo.json")]
+    assert docs == ["http://www.example-ep.gov.cn/dynamic/zwgk/govInfoPubDetail.html?infoid=7e000001&categorynum=003011",
+                    "http://www.example-ep.gov.cn/dynamic/zwgk/govInfoPubDetail.html?infoid=7e000003&categorynum=003011"]
+    from scrapy.http import TextResponse
+    # an answer of unknown shape: the same parameters by GET, then the next API, then Chromium
+    get, = _requests(spider.parse_epoint_list(TextResponse(url=api.url, body=b"<html>error</html>", encoding="utf-8", request=api)))
+    assert get.method == "GET" and "params=" in get.url
+    nxt, = _requests(spider.parse_epoint_list(TextResponse(url=get.url, body=b"{}", encoding="utf-8", request=get)))
+    assert nxt.url.endswith("/rest/lightfrontaction/getgovinfolist") and nxt.method == "POST"
+    get2, = _requests(spider.parse_epoint_list(TextResponse(url=nxt.url, body=b"{}", encoding="utf-8", request=nxt)))
+    render, = _requests(spider.parse_epoint_list(TextResponse(url=get2.url, body=b"{}", encoding="utf-8", request=get2)))
+    assert render.meta.get("playwright") and render.url == url
+
+
+def test_epoint_attachments_without_extension_are_fetched():
+    url = "http://www.example-ep.gov.cn/sxzf/zwgk/003001/003001005/20240125/0a1b2c3d-0002-4e5f-8a9b-000000000002.html"
+    urls, _ = _attachment_urls("epoint", "article_attachments_no_extension.html", url)
+    assert urls == ["http://www.example-ep.gov.cn/EWB-FRONT/pages/webbuildermis/attach/downloadztbattach?"
+                    "attachGuid=9d8c7b6a-1111-4222-8333-444455556666&appUrlFlag=ztb001&siteGuid=5c1d2e3f-aaaa-4bbb-8ccc-0d1e2f3a4b5c"]

@@ -259,12 +259,14 @@ class PortalSpider(scrapy.Spider):
             if req is not None and req.meta.get("kind") != "list":
                 docs += 1
             yield req
+        api = False
         for hook in self.active_hooks():
             for req in getattr(self, f"hook_{hook}")(response, depth):
                 if req is not None and req.meta.get("kind") != "list":
                     docs += 1
+                api = api or bool(req is not None and req.meta.get("epoint"))
                 yield req
-        if (docs == 0 and (in_column or response.meta.get("entry")) and not response.meta.get("rendered")
+        if (docs == 0 and not api and (in_column or response.meta.get("entry")) and not response.meta.get("rendered")
                 and self.list_is_js(response)):
             # a column whose list arrives by JavaScript (Epoint-like fetch / $.ajax): render it
             log.info("JS-filled list, rendering with Chromium: %s", response.url)
@@ -278,12 +280,13 @@ class PortalSpider(scrapy.Spider):
             return False
         return not any(is_article_url(u) and self.same_site(u) for _, _, u in self.anchors(response))
 
-    def render_list_request(self, response):
+    def render_list_request(self, response, url=None):
+        """The list page (``url``, else the response's) again, rendered by Chromium."""
         from scrapy_playwright.page import PageMethod
         meta = {k: response.meta[k] for k in ("nav_depth", "in_column") if k in response.meta}
         meta.update({"playwright": True, "rendered": True,
                      "playwright_page_methods": [PageMethod("wait_for_load_state", "networkidle")]})
-        return self.page_request(response.url, meta=meta, dont_filter=True)
+        return self.page_request(url or response.url, meta=meta, dont_filter=True)
 
     def active_hooks(self):
         return self.hooks

@@ -1,17 +1,173 @@
-"""Epoint WebBuilder (新点) and other JS front ends: detail pages are shells filled by ``fetch()``
-from a JSON endpoint, so they are rendered by Chromium (scrapy-playwright). Only the detail pages:
-lists are plain HTML here, attachments are fetched by Scrapy's own downloader."""
-import re
+"""Epoint WebBuilder (新点) and other JS front ends.
 
+Quirks:
+
+- A column page is an empty shell (``<ul id="showList"></ul>``) that a script fills from a JSON list
+  API. The page declares a global ``siteInfo`` object: ``projectName`` (the context path,
+  ``/EWB-FRONT``, ``/EpointWebBuilder``, ``/WebBuilderDS``…), ``siteGuid`` and, on some sites, the
+  endpoints themselves. The list APIs are POSTs whose parameters travel as a form field
+  ``params=<JSON>`` (or a raw JSON body, or the query string): ``rest/frontAppCustomAction/
+  getPageInfoListNew`` ({siteGuid, categoryNum, pageIndex, pageSize, kw, startDate, endDate} →
+  ``custom.infodata[]`` of {infoid, title, infourl, infodate}, ``custom.count``) and
+  ``rest/lightfrontaction/getgovinfolist`` ({categorynum, deptcode, pageIndex, pageSize,
+  siteGuid} → ``custom.data[]`` of {title, infourl | visiturl | linkurl, infodate},
+  ``custom.total``). ``pageIndex`` is 0-based. The category code is in the column URL
+  (``?categorynum=003001005``), a script variable or the column's path (``/003001/003001005/``).
+  ``hook_epoint`` reads these APIs directly; a list whose API it cannot read is rendered by
+  Chromium (``PortalSpider.parse_list``).
+- Detail pages (``showinfo.html?infoGuid=<uuid>``, ``/<cat>/<date>/<guid>.html``) may be shells
+  filled from a JSON detail API: they are rendered by Chromium through scrapy-playwright (only
+  those pages: attachments never go through the browser).
+- Attachments have no extension in their URL (``downloadztbattach?attachGuid=…``,
+  ``downloadZtbAttach.jspx?attachGuid=…``, ``ReadAttachFile.aspx?AttachID=…``): the type comes
+  from the bytes, the name from the link text or ``title`` / ``data-attachname``.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
+
+import scrapy
+
+from crawler.recognize import is_article_url, is_report_title
 from crawler.spiders.base import PortalSpider
 
 SHELL_URL = re.compile(r"showinfo|infoGuid=|/art/info/|#/", re.I)
+SITE_INFO = re.compile(r"siteInfo\s*=\s*\{(.*?)\}", re.S)
+JS_PAIR = re.compile(r"""['"]?(\w+)['"]?\s*:\s*['"]([^'"]*)['"]""")
+CATEGORY_VAR = re.compile(r"""(?:categorynum|categoryNum|cateNum|catenum)['"]?\s*[:=]\s*['"](\d{3,})['"]""")
+CATEGORY_PATH = re.compile(r"/(\d{6,12})/(?:moreinfo|morelist|list|index)?[\w.]*$")
+LIST_APIS = ("rest/frontAppCustomAction/getPageInfoListNew", "rest/lightfrontaction/getgovinfolist")
+PAGE_SIZE = 20
+TITLE_KEYS = ("title", "realtitle", "infotitle", "customtitle", "name")
+URL_KEYS = ("infourl", "visiturl", "linkurl", "url", "href", "link")
+TOTAL_KEYS = ("count", "total", "totalcount", "totalCount", "RowCount", "rowcount")
+
+
+def site_info(text: str) -> dict:
+    """The page's ``siteInfo`` object as a dict of its string values."""
+    m = SITE_INFO.search(text)
+    return dict(JS_PAIR.findall(m.group(1))) if m else {}
+
+
+def category_of(url: str, text: str) -> str | None:
+    q = {k.lower(): v for k, v in parse_qs(urlsplit(url).query).items()}
+    for key in ("categorynum", "categoryguid", "catenum"):
+        if q.get(key):
+            return q[key][0]
+    m = CATEGORY_VAR.search(text) or CATEGORY_PATH.search(urlsplit(url).path)
+    return m.group(1) if m else None
+
+
+def records(data) -> tuple[list, int | None]:
+    """The list of records in an API answer (the first list of objects carrying a title), and the
+    total it states, wherever they sit in the JSON."""
+    found, total = [], None
+    stack = [data]
+    while stack:
+        node = stack.pop(0)
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if total is None and k in TOTAL_KEYS and str(v).isdigit():
+                    total = int(v)
+                if isinstance(v, (dict, list)):
+                    stack.append(v)
+        elif isinstance(node, list):
+            if not found and node and all(isinstance(x, dict) for x in node) and any(
+                    any(k in x for k in TITLE_KEYS) for x in node):
+                found = node
+            else:
+                stack.extend(x for x in node if isinstance(x, (dict, list)))
+    return found, total
+
+
+def hook_epoint(spider: PortalSpider, response, depth):
+    """A column filled from Epoint's list API: ask the API directly (page 0, then the rest)."""
+    info = site_info(response.text)
+    if not info or any(is_article_url(u) and spider.same_site(u) for _, _, u in spider.anchors(response)):
+        return
+    category = category_of(response.url, response.text)
+    if not category:
+        return
+    spider.detected = spider.detected or "epoint"
+    project = info.get("projectName") or info.get("projectname") or ""
+    named = [v for k, v in info.items() if re.search(r"list", k + v, re.I) and "/" in v]
+    apis = named or [f"{project.rstrip('/')}/{api}" for api in LIST_APIS]
+    yield list_api_request(spider, response, response.urljoin(apis[0]), info, category, 0, depth,
+                           later=[response.urljoin(a) for a in apis[1:]])
+
+
+def list_api_request(spider, response, api, info, category, page, depth, method="POST", later=()):
+    """A request of page ``page`` of the list API ``api``; ``later``: the APIs to try next when
+    this one answers nothing readable."""
+    params = {"siteGuid": info.get("siteGuid", ""), "categoryNum": category, "categorynum": category,
+              "pageIndex": page, "pageSize": PAGE_SIZE, "kw": "", "startDate": "", "endDate": "",
+              "deptcode": ""}
+    meta = {"kind": "list", "nav_depth": depth, "in_column": True, "epoint": {
+        "api": api, "info": info, "category": category, "page": page, "method": method,
+        "column": response.meta.get("epoint", {}).get("column", response.url), "later": list(later)}}
+    body = json.dumps(params, ensure_ascii=False)
+    if method == "POST":
+        return scrapy.FormRequest(api, formdata={"params": body}, callback=spider.parse_epoint_list,
+                                  errback=spider.on_error, meta=meta, dont_filter=True,
+                                  headers={"X-Requested-With": "XMLHttpRequest", "Referer": response.url})
+    return scrapy.Request(f"{api}?{urlencode({'params': body})}", callback=spider.parse_epoint_list,
+                          errback=spider.on_error, meta=meta, dont_filter=True,
+                          headers={"X-Requested-With": "XMLHttpRequest", "Referer": response.url})
+
+
+def parse_epoint_list(spider: PortalSpider, response):
+    """One page of an Epoint list API: report articles, then the next pages (0-based index)."""
+    ep = response.meta["epoint"]
+    try:
+        data = json.loads(response.text)
+    except (ValueError, AttributeError):
+        data = None
+    items, total = records(data) if data is not None else ([], None)
+    depth = response.meta.get("nav_depth", 0)
+    if not items:
+        if ep["page"] > 0:
+            spider.health["list_pages_unreachable"] += 1
+        elif ep["method"] == "POST":
+            # some sites take the same parameters as a GET query
+            yield list_api_request(spider, response, ep["api"], ep["info"], ep["category"], 0, depth,
+                                   method="GET", later=ep["later"])
+        elif ep["later"]:
+            yield list_api_request(spider, response, ep["later"][0], ep["info"], ep["category"], 0, depth,
+                                   later=ep["later"][1:])
+        else:
+            # an API shape not known here: let Chromium run the page's own script
+            yield spider.render_list_request(response, url=ep["column"])
+        return
+    spider.count_page(response)
+    column = ep["column"]
+    for rec in items:
+        title = next((str(rec[k]) for k in TITLE_KEYS if rec.get(k)), "")
+        link = next((str(rec[k]) for k in URL_KEYS if rec.get(k)), None)
+        guid = rec.get("infoid") or rec.get("infoguid") or rec.get("infoGuid")
+        if not link and guid:
+            link = f"showinfo.html?infoGuid={guid}"
+        if not link or not is_report_title(re.sub(r"<[^>]+>", "", title)):
+            continue
+        url = urljoin(column, link)
+        if spider.same_site(url):
+            yield spider.doc_request(url, spider.parse_article, title=title, source_url=column,
+                                     browser=spider.needs_browser(url))
+    if ep["page"] == 0 and total:
+        # the API may keep its own page size: the first page's length is the one it uses
+        for page in range(1, min(math.ceil(total / len(items)), 100)):
+            yield list_api_request(spider, response, ep["api"], ep["info"], ep["category"], page, depth,
+                                   method=ep["method"])
 
 
 class EpointSpider(PortalSpider):
     name = "epoint"
     platform = "epoint"
-    hooks = ()
+    hooks = ("epoint",)
+    hook_epoint = hook_epoint
+    parse_epoint_list = parse_epoint_list
 
     def needs_browser(self, url) -> bool:
         return bool(SHELL_URL.search(url))

@@ -6,7 +6,7 @@ by their 下一页 / page-number links. ``AutoSpider`` does the same with every 
 from the pages themselves (``portal_runs.platform``).
 """
 from crawler.spiders.base import PortalSpider
-from crawler.spiders.epoint import SHELL_URL
+from crawler.spiders.epoint import SHELL_URL, hook_epoint, parse_epoint_list
 
 
 class GenericSpider(PortalSpider):
@@ -18,7 +18,9 @@ class GenericSpider(PortalSpider):
 class AutoSpider(PortalSpider):
     name = "auto"
     platform = "auto"
-    hooks = ("trs", "hanweb")
+    hooks = ("trs", "hanweb", "epoint")
+    hook_epoint = hook_epoint
+    parse_epoint_list = parse_epoint_list
 
     def needs_browser(self, url) -> bool:
         return self.detected == "epoint" and bool(SHELL_URL.search(url))
