@@ -66,10 +66,30 @@ def crawl_settings(*, throttle: bool = True, log_file=None, log_level=None):
     return settings
 
 
+FULL_WALK_DAYS = 7
+
+
+def choose_mode(store, full_every_days: float = FULL_WALK_DAYS) -> str:
+    """``full`` when no crawl walked every list page in the last ``full_every_days`` days,
+    else ``incremental`` (the nightly default: only what is new at the top of each column)."""
+    from datetime import datetime, timedelta, timezone
+    last = store.last_full_run()
+    if not last:
+        return "full"
+    started = datetime.fromisoformat(last)
+    if started.tzinfo is None:
+        started = started.replace(tzinfo=timezone.utc)
+    return "full" if datetime.now(timezone.utc) - started >= timedelta(days=full_every_days) else "incremental"
+
+
 def run_crawl(sources, db_path, archive_dir=None, *, throttle: bool = True, log_file=None,
-              quiet: bool = False, warc: bool = False) -> dict:
+              quiet: bool = False, warc: bool = False, mode: str = "full") -> dict:
     """Crawl every source once: archive, record, parse, store. Returns the run's counts with
     ``run_id``, ``status`` (ok / partial / failed) and ``portals`` (health per portal).
+    ``mode``: ``full`` walks every list page and asks again (conditionally) for every known
+    document, which finds changed files and dead links; ``incremental`` stops walking a column
+    at its first known article and asks nothing again of known documents (a few requests a
+    portal); ``auto`` is incremental unless the last full walk is a week old.
     ``warc=True`` also writes ``<archive_dir>/warc/run-<id>.warc.gz``."""
     from scrapy.crawler import CrawlerProcess
 
@@ -82,7 +102,9 @@ def run_crawl(sources, db_path, archive_dir=None, *, throttle: bool = True, log_
     archive_dir = str(archive_dir or Path(db_path).with_name("archive"))
     store = Store(db_path)
     archive = Archive(archive_dir)
-    run_id = store.start_run([s["url"] for s in srcs])
+    if mode == "auto":
+        mode = choose_mode(store)
+    run_id = store.start_run([s["url"] for s in srcs], mode=mode)
     t0 = time.time()
     settings = crawl_settings(throttle=throttle, log_file=log_file)
     process = CrawlerProcess(settings)
@@ -95,7 +117,8 @@ def run_crawl(sources, db_path, archive_dir=None, *, throttle: bool = True, log_
         cls = spider_for(src.get("platform"))
         crawler = process.create_crawler(cls)
         crawlers.append((src, crawler))
-        process.crawl(crawler, source=src, store=store, archive=archive, run_id=run_id, warc_writer=sink)
+        process.crawl(crawler, source=src, store=store, archive=archive, run_id=run_id, warc_writer=sink,
+                      mode=mode)
     process.start()
     if sink is not None:
         sink.close()
@@ -128,7 +151,7 @@ def run_crawl(sources, db_path, archive_dir=None, *, throttle: bool = True, log_
         status = "partial"
     else:
         status = "ok"
-    summary = format_summary(run_id, status, counts, portals, elapsed)
+    summary = format_summary(run_id, status, counts, portals, elapsed, mode)
     store.finish_run(run_id, status, counts, summary)
     if not quiet:
         print(summary, flush=True)
@@ -136,8 +159,8 @@ def run_crawl(sources, db_path, archive_dir=None, *, throttle: bool = True, log_
             "portals": portals}
 
 
-def format_summary(run_id, status, counts, portals, elapsed) -> str:
-    lines = [f"nianbao crawl run {run_id}: {status} in {elapsed:.1f}s — "
+def format_summary(run_id, status, counts, portals, elapsed, mode="full") -> str:
+    lines = [f"nianbao crawl run {run_id} ({mode}): {status} in {elapsed:.1f}s — "
              f"{counts['pages']} pages, {counts['documents']} documents "
              f"({counts['documents_new']} new, {counts['documents_changed']} changed, "
              f"{counts['not_modified']} not modified), {counts['reports']} reports, "
@@ -175,7 +198,7 @@ def run_lock(lock_path):
 
 
 def nightly(sources, db_path, archive_dir=None, lock_path=None, *, throttle: bool = True,
-            log_file=None, warc: bool = False) -> int:
+            log_file=None, warc: bool = False, mode: str = "auto") -> int:
     """The cron job: locked crawl, then publish (if ``nianbao.publish`` exists). Returns an exit
     status: 0 ok, 1 failed badly, 75 another run holds the lock."""
     lock_path = lock_path or str(Path(db_path).with_name("nightly.lock"))
@@ -188,7 +211,8 @@ def nightly(sources, db_path, archive_dir=None, lock_path=None, *, throttle: boo
         stale = Store(str(db_path)).close_stale_runs()
         if stale:
             print(f"nianbao nightly: {stale} earlier run(s) had been killed; resuming", flush=True)
-        result = run_crawl(sources, db_path, archive_dir, throttle=throttle, log_file=log_file, warc=warc)
+        result = run_crawl(sources, db_path, archive_dir, throttle=throttle, log_file=log_file, warc=warc,
+                           mode=mode)
         published = None
         try:
             pub = importlib.import_module("nianbao.publish")
@@ -214,6 +238,8 @@ def main(argv=None) -> int:
     ap.add_argument("--warc", action="store_true", help="also write a WARC of the run's documents")
     ap.add_argument("--nightly", action="store_true", help="locked crawl + publish, for cron")
     ap.add_argument("--lock", default=None, help="lock file of --nightly")
+    ap.add_argument("--mode", choices=("full", "incremental", "auto"), default=None,
+                    help="full / incremental walk (default: full; auto with --nightly)")
     args = ap.parse_args(argv)
     try:
         load_sources(args.sources)
@@ -222,9 +248,10 @@ def main(argv=None) -> int:
         return EXIT_USAGE
     if args.nightly:
         return nightly(args.sources, args.db, args.archive, args.lock,
-                       throttle=not args.no_throttle, log_file=args.log_file, warc=args.warc)
+                       throttle=not args.no_throttle, log_file=args.log_file, warc=args.warc,
+                       mode=args.mode or "auto")
     result = run_crawl(args.sources, args.db, args.archive, throttle=not args.no_throttle,
-                       log_file=args.log_file, warc=args.warc)
+                       log_file=args.log_file, warc=args.warc, mode=args.mode or "full")
     return EXIT_FAILED if result["status"] == "failed" else EXIT_OK
 
 

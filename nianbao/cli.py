@@ -87,13 +87,13 @@ def _print_error(path: str, err: str, many: bool) -> None:
 
 def cmd_crawl(args) -> int:
     from crawler.run import run_crawl
-    summary = run_crawl(args.sources, args.db, args.archive, throttle=not args.no_throttle)
+    summary = run_crawl(args.sources, args.db, args.archive, throttle=not args.no_throttle, mode=args.mode)
     return 0 if summary.get("status") in (None, "ok", "finished", "partial") else 1
 
 
 def cmd_nightly(args) -> int:
     from crawler.run import nightly
-    return nightly(args.sources, args.db, args.archive, lock_path=args.lock)
+    return nightly(args.sources, args.db, args.archive, lock_path=args.lock, mode=args.mode)
 
 
 def cmd_reparse(args) -> int:
@@ -152,12 +152,18 @@ def main(argv=None) -> int:
     s.add_argument("--sources", default=DEMO_SOURCES, help="sources YAML")
     db_args(s)
     s.add_argument("--no-throttle", action="store_true", help="no AutoThrottle or delays (local tests only)")
+    s.add_argument("--mode", choices=("full", "incremental", "auto"), default="full",
+                   help="full: every list page, every known document asked again (conditionally); "
+                        "incremental: stop each column at its first known article; auto: incremental "
+                        "unless the last full walk is a week old (default: full)")
     s.set_defaults(func=cmd_crawl)
 
     s = sub.add_parser("nightly", help="crawl + publish for cron (locked; non-zero exit on failure)")
     s.add_argument("--sources", default=DEMO_SOURCES)
     db_args(s)
     s.add_argument("--lock", default="data/nightly.lock")
+    s.add_argument("--mode", choices=("full", "incremental", "auto"), default="auto",
+                   help="default auto: incremental nights, a full walk once a week")
     s.set_defaults(func=cmd_nightly)
 
     s = sub.add_parser("reparse", help="re-parse every archived original into the database")

@@ -87,6 +87,8 @@ class Store:
             "id": int, "run_id": int, "url": str, "portal": str, "kind": str, "detail": str,
             "at": str, "document_sha256": str,
         }, pk="id", if_not_exists=True)
+        if "mode" not in db["crawl_runs"].columns_dict:
+            db["crawl_runs"].add_column("mode", str)      # full (every list page) or incremental
         # Upgrades: add any field column a newer schema.yaml introduced.
         have = set(db["reports"].columns_dict)
         for key, typ in _field_columns().items():
@@ -103,10 +105,11 @@ class Store:
                 db[table].create_index(c, if_not_exists=True, unique=(c == ["url", "sha256"]))
 
     # ----------------------------------------------------------------- runs
-    def start_run(self, sources: list[str] | None = None) -> int:
-        """Open a crawl run; returns its id."""
+    def start_run(self, sources: list[str] | None = None, mode: str = "full") -> int:
+        """Open a crawl run (``mode``: full or incremental); returns its id."""
         return self.db["crawl_runs"].insert({
             "started": now(), "status": "running", "sources": json.dumps(sources or [], ensure_ascii=False),
+            "mode": mode,
         }).last_pk
 
     def finish_run(self, run_id: int, status: str, counts: dict, summary: str = "") -> None:
@@ -117,6 +120,16 @@ class Store:
         self.db["portal_runs"].insert({"run_id": run_id, **portal}, alter=True)
 
     # ----------------------------------------------------------------- documents
+    def known_document_urls(self, portal: str) -> set:
+        """URLs of the documents a portal has already given (any version)."""
+        return {r[0] for r in self.db.execute("select distinct url from documents where portal = ?", [portal])}
+
+    def last_full_run(self) -> str | None:
+        """When the last crawl that walked every list page started (ISO time), if any."""
+        row = self.db.execute("select max(started) from crawl_runs where mode = 'full' "
+                              "and status in ('ok', 'partial')").fetchone()
+        return row[0] if row else None
+
     def latest_document(self, url: str) -> dict | None:
         """The current version of the document at ``url`` (for conditional requests)."""
         rows = list(self.db.query(

@@ -113,7 +113,7 @@ class PortalSpider(scrapy.Spider):
     browser_details = False           # render article pages with Chromium (Epoint)
     max_nav_depth = 4
 
-    def __init__(self, source: dict | None = None, store=None, archive=None, run_id=None, *a, **kw):
+    def __init__(self, source: dict | None = None, store=None, archive=None, run_id=None, mode="full", *a, **kw):
         super().__init__(*a, **kw)
         self.source = source or {"name": kw.get("portal", "portal"), "url": kw.get("url")}
         self.portal_name = self.source.get("name") or host_of(self.source["url"])
@@ -129,6 +129,11 @@ class PortalSpider(scrapy.Spider):
         self.health = collections.Counter()
         self.detected: str | None = None
         self._pages_seen: set[str] = set()
+        # an incremental walk asks nothing again of the documents it knows, and stops walking a
+        # column's pages at the first known article (new articles come first)
+        self.incremental = mode == "incremental"
+        self.known: set = (store.known_document_urls(self.portal_name)
+                           if self.incremental and store is not None else set())
 
     # ------------------------------------------------------------------ requests
     async def start(self):
@@ -149,7 +154,11 @@ class PortalSpider(scrapy.Spider):
 
     def doc_request(self, url, callback, *, title=None, source_url=None, candidate=True,
                     browser=False, meta=None):
-        """An article or attachment: conditional on the stored version."""
+        """An article or attachment: conditional on the stored version (in an incremental walk, a
+        known document is not asked for at all: ``None``)."""
+        if url in self.known:
+            self.health["known_skipped"] += 1
+            return None
         meta = dict(meta or {})
         meta.update({"doc_url": url, "link_title": title, "source_url": source_url,
                      "candidate": candidate, "kind": meta.get("kind", "doc")})
@@ -212,6 +221,8 @@ class PortalSpider(scrapy.Spider):
                 return False
             kind = {404: "not_found", 410: "gone"}.get(response.status, "http_error")
             self.fail(url, kind, f"HTTP {response.status}")
+            if response.meta.get("kind") == "list" and response.meta.get("in_column"):
+                self.health["list_pages_unreachable"] += 1     # the column is cut short: flagged
             return False
         return True
 
@@ -255,7 +266,10 @@ class PortalSpider(scrapy.Spider):
         depth = response.meta.get("nav_depth", 0)
         in_column = response.meta.get("in_column", False)
         docs = 0
-        for req in self.follow_links(response, list(self.anchors(response)), depth, in_column):
+        anchors = list(self.anchors(response))
+        if self.known_here(u for _, _, u in anchors):
+            response.meta["stop_paging"] = True     # older articles from here on: known
+        for req in self.follow_links(response, anchors, depth, in_column):
             if req is not None and req.meta.get("kind") != "list":
                 docs += 1
             yield req
@@ -331,8 +345,13 @@ class PortalSpider(scrapy.Spider):
                 yield self.list_request(url, depth + 1, in_column=in_column)
             elif in_column and is_year_folder(label) and depth < self.max_nav_depth + 3:
                 yield self.list_request(url, depth + 1, in_column=True)
-            elif (in_column or made_column) and is_pager_text(text) and self.same_dir(url, response.url):
+            elif ((in_column or made_column) and is_pager_text(text) and self.same_dir(url, response.url)
+                    and not response.meta.get("stop_paging")):
                 yield self.list_request(url, depth, in_column=True)
+
+    def known_here(self, urls) -> bool:
+        """In an incremental walk: does this list show an article already archived?"""
+        return self.incremental and any(u in self.known for u in urls)
 
     @staticmethod
     def same_dir(url, base):
@@ -356,7 +375,7 @@ class PortalSpider(scrapy.Spider):
     def hook_trs(self, response, depth):
         """TRS ``createPageHTML`` pagination (either form, either numbering base)."""
         m = TRS_PAGER.search(response.text)
-        if not m:
+        if not m or response.meta.get("stop_paging"):
             return
         def value(arg):
             """A literal, or a variable set earlier in the page (``var countPage = 3//共多少页``)."""
@@ -387,9 +406,9 @@ class PortalSpider(scrapy.Spider):
         records = re.findall(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", text, re.S)
         fake = scrapy.http.HtmlResponse(url=response.url, body="".join(records).encode("utf-8"),
                                         encoding="utf-8")
-        yield from self.follow_links(fake, list(self.anchors(fake)), depth, True)
-        self.health["pages"] += 0
-        if response.meta.get("hanweb_proxy"):
+        record_links = list(self.anchors(fake))
+        yield from self.follow_links(fake, record_links, depth, True)
+        if response.meta.get("hanweb_proxy") or self.known_here(u for _, _, u in record_links):
             return
         m = re.search(r"<totalrecord>\s*(\d+)\s*</totalrecord>", text) or re.search(r"totalRecord\s*[:=]\s*['\"]?(\d+)", text)
         total = int(m.group(1)) if m else 0
@@ -618,8 +637,10 @@ class PortalSpider(scrapy.Spider):
     def closed(self, reason):
         h = self.health
         flagged = ""
-        if h["reports_found"] == 0:
+        if h["reports_found"] == 0 and not h["known_skipped"]:
             flagged = "blocked" if h["blocked"] and not h["pages"] else "no report found"
+        elif h["list_pages_unreachable"]:
+            flagged = f"{h['list_pages_unreachable']} list pages unreachable"
         row = {"portal": self.portal_name, "url": self.start_url,
                "platform": self.detected or self.platform if self.platform == "auto" else self.platform,
                "pages": h["pages"] + h["attachments"], "reports_found": h["reports_found"],

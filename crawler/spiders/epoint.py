@@ -143,6 +143,8 @@ def parse_epoint_list(spider: PortalSpider, response):
         return
     spider.count_page(response)
     column = ep["column"]
+    known = spider.known_here(urljoin(column, str(next((r[k] for k in URL_KEYS if r.get(k)), "")))
+                              for r in items)
     for rec in items:
         title = next((str(rec[k]) for k in TITLE_KEYS if rec.get(k)), "")
         link = next((str(rec[k]) for k in URL_KEYS if rec.get(k)), None)
@@ -155,7 +157,7 @@ def parse_epoint_list(spider: PortalSpider, response):
         if spider.same_site(url):
             yield spider.doc_request(url, spider.parse_article, title=title, source_url=column,
                                      browser=spider.needs_browser(url))
-    if ep["page"] == 0 and total:
+    if ep["page"] == 0 and total and not known:
         # the API may keep its own page size: the first page's length is the one it uses
         for page in range(1, min(math.ceil(total / len(items)), 100)):
             yield list_api_request(spider, response, ep["api"], ep["info"], ep["category"], page, depth,

@@ -555,13 +555,42 @@ def build_trs(c: Content) -> Portal:
     nbk = "/zwgk/nbk/202401/t20240125_1010.html"
     p.add(nbk, _article("示例市审计局2023年政府信息公开工作年度报告", body_of(c.render(c.report(12, agency="示例市审计局"), "html"))))
     arts.append(("示例市审计局2023年政府信息公开工作年度报告", nbk))
-    # list pages: old createPageHTML form, page 2 is index_1
-    per = 4
-    chunks = [arts[i:i + per] for i in range(0, len(arts), per)]
-    for n, chunk in enumerate(chunks):
-        name = "index.html" if n == 0 else f"index_{n}.html"
-        rel = [(t, "." + h[len(d):]) if h.startswith(d) else (t, h) for t, h in chunk]
-        p.add(f"{d}/{name}", page("政府信息公开年报", links(rel) + f'<div class="page"><script>createPageHTML({len(chunks)}, {n}, "index", "html");</script></div>'))
+    # list pages: old createPageHTML form, page 2 is index_1; newest articles first
+    def build_lists():
+        per = 4
+        chunks = [arts[i:i + per] for i in range(0, len(arts), per)]
+        for n, chunk in enumerate(chunks):
+            name = "index.html" if n == 0 else f"index_{n}.html"
+            rel = [(t, "." + h[len(d):]) if h.startswith(d) else (t, h) for t, h in chunk]
+            p.add(f"{d}/{name}", page("政府信息公开年报", links(rel) + f'<div class="page"><script>createPageHTML({len(chunks)}, {n}, "index", "html");</script></div>'))
+
+    build_lists()
+
+    def next_night(count=3):
+        """New reports published at the top of the column (one of them with its file behind a
+        link that answers 404), as on a portal the next night. Returns (report paths, 404 path)."""
+        new, gone = [], None
+        for k in range(count):
+            rep = c.report(40 + k, agency=f"示例市第{k + 1}新设局")
+            num = 1100 + len(arts)
+            if k == count - 1:
+                name = f"P0202402015123456{num}.pdf"
+                title = rep["title"]
+                path = f"{d}/202402/t20240201_{num}.html"
+                p.add(path, _article(title, att_link(name, title + ".pdf")))
+                gone = f"{d}/202402/{name}"          # linked, never served: 404
+            else:
+                title = rep["title"]
+                path = f"{d}/202402/t2024020{k + 1}_{num}.html"
+                p.add(path, _article(title, body_of(c.render(rep, "html"))))
+                new.append(path)
+            arts.insert(0, (title, path))
+        build_lists()
+        p.reports += new
+        p.documents += new
+        return new, gone
+
+    p.state["next_night"] = next_night
     p.reports = [a1, pdf1, docx1, pdf2, a6, a9] + [x for _, x in bm_reports]
     p.documents = [a1, a2, pdf1, a3, docx1, a4, pdf2, a6, a7, a9] + [x for _, x in bm_reports]
     p.distractors = [a8]
@@ -792,6 +821,13 @@ class Handle:
 
     def change(self, key: str, path: str) -> None:
         self.portals[key].change(path)
+
+    def next_night(self, key: str = "trs", count: int = 3) -> tuple[list, str]:
+        """Publish ``count`` new reports at the top of a portal's column (the last one's file
+        answers 404). Returns (absolute URLs of the new report pages, URL of the missing file)."""
+        p = self.portals[key]
+        new, gone = p.state["next_night"](count)
+        return [p.url(x) for x in new], p.url(gone)
 
     def stop(self) -> None:
         for s in self._servers:
