@@ -106,6 +106,10 @@ def find_agency(title: str | None, text: str) -> str | None:
 def detect_format(text: str, year: int | None) -> str | None:
     """'2021' or '2019' from the tables' column headers, falling back to the year."""
     t = squash(text).replace("/", "")
+    if year is not None and year >= 2021 and not _FORM_2019_ROWS.search(t):
+        # a report on 2021 or later keeping only the old form's column words (本年新制作数量 …)
+        # over the new form's rows: the new form (its rows have the new form's cells)
+        return "2021"
     scores = {fmt: len(set(p.findall(t))) for fmt, p in schema.format_markers().items()}
     best = max(scores, key=scores.get)
     if scores[best] and list(scores.values()).count(scores[best]) == 1:
@@ -115,6 +119,8 @@ def detect_format(text: str, year: int | None) -> str | None:
     return "2021" if year >= 2021 else "2019" if year >= 2019 else "legacy"
 
 
+# columns only the 2019 form has (its table 二 rows of three cells, 政府集中采购)
+_FORM_2019_ROWS = re.compile(r"上一年项目数量|本年增减|采购项目数量|采购总金额")
 _SECTION_HEADINGS = ("主动公开政府信息", "收到和处理政府信息公开申请", "行政复议", "存在的主要问题",
                      "依申请公开", "其他需要报告的事项")
 

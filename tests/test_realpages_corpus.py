@@ -27,7 +27,7 @@ def test_every_truth_row_fits_the_form():
 def test_corpus_covers_both_formats_every_level_and_six_years():
     reports = [p for p in realcheck.load_corpus() if p.get("is_report", True)]
     assert Counter(p["format"] for p in reports).keys() >= {"2019", "2021"}
-    assert {p["level"] for p in reports} >= {"county", "township", "department", "city"}
+    assert {p["level"] for p in reports} >= {"county", "township", "department", "city", "province"}
     assert {p["year"] for p in reports} >= set(range(2019, 2025))
 
 
