@@ -121,6 +121,7 @@ def _stream_rows(rows: list) -> list:
     return _merge_split_groups(out)
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def _is_group(label: str) -> bool:
     return bool(label) and bool(schema.section3_parent_pattern().search(label)) and not _known_leaf(label)
 
@@ -142,6 +143,7 @@ def _merge_split_groups(rows: list) -> list:
     return out
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def _known_leaf(label: str) -> bool:
     """Does ``label`` name a row of table 二 or 三 (not a group heading)?"""
     return any(p.search(label) for sec in ("section2", "section3") for _, p in schema.row_patterns(sec))
@@ -152,6 +154,7 @@ def _names_row(labels: list) -> bool:
     return bool(leaf) and _known_leaf(leaf) and not schema.section3_parent_pattern().search(leaf)
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def _known(label: str) -> bool:
     """Does ``label`` name a row of either table (or a group heading)?"""
     if not label:

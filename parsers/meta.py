@@ -106,11 +106,11 @@ def find_agency(title: str | None, text: str) -> str | None:
 def detect_format(text: str, year: int | None) -> str | None:
     """'2021' or '2019' from the tables' column headers, falling back to the year."""
     t = squash(text).replace("/", "")
-    if year is not None and year >= 2021 and not _FORM_2019_ROWS.search(t):
-        # a report on 2021 or later keeping only the old form's column words (本年新制作数量 …)
-        # over the new form's rows: the new form (its rows have the new form's cells)
-        return "2021"
     scores = {fmt: len(set(p.findall(t))) for fmt, p in schema.format_markers().items()}
+    if year is not None and year >= 2021 and scores["2021"] and not _FORM_2019_ROWS.search(t):
+        # a report on 2021 or later printing the new form's words, and of the old form only its
+        # first table's column words (本年新制作数量 …): the new form
+        return "2021"
     best = max(scores, key=scores.get)
     if scores[best] and list(scores.values()).count(scores[best]) == 1:
         return best

@@ -19,6 +19,7 @@ A sentence (prose) line is one text cell: its numbers are not table values.
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from .model import Cell, Extract
@@ -74,6 +75,7 @@ def _cell_per_line(lines: list) -> list:
     return rows
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def is_prose(line: str) -> bool:
     """A sentence, not a table row: its numbers (共收到申请 5 件，…) are no cell values."""
     s = line.strip()
