@@ -107,9 +107,10 @@ def detect_format(text: str, year: int | None) -> str | None:
     """'2021' or '2019' from the tables' column headers, falling back to the year."""
     t = squash(text).replace("/", "")
     scores = {fmt: len(set(p.findall(t))) for fmt, p in schema.format_markers().items()}
-    if year is not None and year >= 2021 and scores["2021"] and not _FORM_2019_ROWS.search(t):
-        # a report on 2021 or later printing the new form's words, and of the old form only its
-        # first table's column words (本年新制作数量 …): the new form
+    if (year is not None and year >= 2021 and (scores["2021"] or re.search(r"第二十条第[(（]?五", t))
+            and not _FORM_2019_ROWS.search(t)):
+        # a report on 2021 or later keeping of the old form only its first table's column words
+        # (本年新制作数量 …): its other rows show the new form's words or cells
         return "2021"
     best = max(scores, key=scores.get)
     if scores[best] and list(scores.values()).count(scores[best]) == 1:

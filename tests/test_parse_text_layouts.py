@@ -168,3 +168,11 @@ def test_cells_run_together_read_only_where_unambiguous():
     _exact(rep, _read(text))
     got = _read(text.replace("规章000", "规章103"))
     assert got["fields"]["regulations_issued"] is None and got["fields"]["regulations_in_force"] is None
+
+
+def test_new_form_with_the_old_forms_first_column_words_is_the_new_form():
+    """A report on 2022 whose table 二 still says 本年新制作数量 … over the 2021 form's rows."""
+    rep = _rep("2021")
+    text = tl.pipe_rows(rep).replace("本年制发件数 | 本年废止件数 | 现行有效件数", "本年新制作数量 | 本年新公开数量 | 对外公开总数量")
+    assert "本年新制作数量" in text
+    _exact(rep, _read(text))
