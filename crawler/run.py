@@ -198,7 +198,7 @@ def run_lock(lock_path):
 
 
 def nightly(sources, db_path, archive_dir=None, lock_path=None, *, throttle: bool = True,
-            log_file=None, warc: bool = False, mode: str = "auto") -> int:
+            log_file=None, warc: bool = False, mode: str = "auto", published_dir=None) -> int:
     """The cron job: locked crawl, then publish (if ``nianbao.publish`` exists). Returns an exit
     status: 0 ok, 1 failed badly, 75 another run holds the lock."""
     lock_path = lock_path or str(Path(db_path).with_name("nightly.lock"))
@@ -222,6 +222,10 @@ def nightly(sources, db_path, archive_dir=None, lock_path=None, *, throttle: boo
             try:
                 published = pub.publish(str(db_path))
                 print(f"nianbao nightly: published {published if published is not None else ''}".rstrip(), flush=True)
+                if published_dir:
+                    from nianbao.snapshot import snapshot
+                    copy = snapshot(db_path, published_dir)
+                    print(f"nianbao nightly: the served copy is now {copy}", flush=True)
             except Exception as e:
                 print(f"nianbao nightly: publish failed: {type(e).__name__}: {e}", file=sys.stderr, flush=True)
                 return EXIT_FAILED

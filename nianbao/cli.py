@@ -93,7 +93,8 @@ def cmd_crawl(args) -> int:
 
 def cmd_nightly(args) -> int:
     from crawler.run import nightly
-    return nightly(args.sources, args.db, args.archive, lock_path=args.lock, mode=args.mode)
+    return nightly(args.sources, args.db, args.archive, lock_path=args.lock, mode=args.mode,
+                   published_dir=args.published)
 
 
 def cmd_reparse(args) -> int:
@@ -117,6 +118,9 @@ def cmd_publish(args) -> int:
 
 
 def cmd_serve(args) -> int:
+    if args.published:
+        from nianbao.serve import serve_published
+        return serve_published(args.published, port=args.port, archive_dir=args.archive, poll=args.poll)
     from nianbao.serve import serve
     return serve(args.db, port=args.port, archive_dir=args.archive, immutable=not args.mutable) or 0
 
@@ -164,6 +168,8 @@ def main(argv=None) -> int:
     s.add_argument("--lock", default="data/nightly.lock")
     s.add_argument("--mode", choices=("full", "incremental", "auto"), default="auto",
                    help="default auto: incremental nights, a full walk once a week")
+    s.add_argument("--published", default="data/published", metavar="DIR",
+                   help="where the published copy goes after publish (served by nianbao serve --published DIR)")
     s.set_defaults(func=cmd_nightly)
 
     s = sub.add_parser("reparse", help="re-parse every archived original into the database")
@@ -180,6 +186,10 @@ def main(argv=None) -> int:
     s.add_argument("--mutable", action="store_true",
                    help="the database may change while served (a nightly crawl writes to it); "
                         "no .db download in this mode")
+    s.add_argument("--published", default=None, metavar="DIR",
+                   help="serve the current copy that nianbao nightly publishes into DIR, switching to "
+                        "each new copy without a restart (instead of --db)")
+    s.add_argument("--poll", type=float, default=5.0, help="with --published: seconds between looks for a new copy")
     s.set_defaults(func=cmd_serve)
 
     s = sub.add_parser("export", help="write a dated bundle (CSV, Parquet, SQLite) for researchers")

@@ -134,12 +134,89 @@ def make_datasette(db_path, archive_dir=None, immutable=True):
 
     if immutable:
         checkpoint(db_path)
-    meta = build_metadata(db_name=Path(db_path).stem,
-                          archive_dir=archive_dir or default_archive(db_path))
+    archive = Path(archive_dir) if archive_dir else default_archive(db_path)
+    meta = build_metadata(db_name=Path(db_path).stem, archive_dir=archive)
     return Datasette([] if immutable else [str(db_path)], immutables=[str(db_path)] if immutable else [],
                      metadata=meta, plugins_dir=str(PLUGINS_DIR),
+                     static_mounts=[("archive", str(archive))] if archive.is_dir() else None,
                      template_dir=str(TEMPLATES_DIR) if TEMPLATES_DIR.is_dir() else None,
                      settings=dict(SETTINGS))
+
+
+class PublishedApp:
+    """An ASGI app serving the current published copy (:mod:`nianbao.snapshot`) with Datasette,
+    in this process. Every ``poll`` seconds it looks where ``current`` points; a new copy is opened
+    and started beside the old one, and requests go to it once it is ready (the old one finishes
+    the requests it has)."""
+
+    def __init__(self, published_dir, archive_dir=None, name: str = "nianbao", poll: float = 5.0):
+        self.published_dir, self.name, self.poll = Path(published_dir), name, poll
+        self.archive_dir = Path(archive_dir) if archive_dir else self.published_dir.parent / "archive"
+        self.app = None
+        self.path = None
+
+    async def _open(self, path):
+        ds = make_datasette(path, archive_dir=self.archive_dir, immutable=True)
+        await ds.invoke_startup()
+        return ds.app()
+
+    async def switch(self) -> bool:
+        """Open the current copy if it is not the one served. True when it switched."""
+        from nianbao.snapshot import current
+        path = current(self.published_dir, self.name)
+        if path is None or path == self.path:
+            return False
+        self.app, self.path = await self._open(path), path
+        print(f"serving {path}", flush=True)
+        return True
+
+    async def _watch(self):
+        import asyncio
+        while True:
+            await asyncio.sleep(self.poll)
+            try:
+                await self.switch()
+            except Exception as exc:      # a broken copy: keep serving the one that works
+                print(f"not switching to the new copy: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "lifespan":
+            import asyncio
+            while True:
+                message = await receive()
+                if message["type"] == "lifespan.startup":
+                    try:
+                        await self.switch()
+                    except Exception as exc:
+                        await send({"type": "lifespan.startup.failed", "message": str(exc)})
+                        return
+                    self._watcher = asyncio.ensure_future(self._watch())
+                    await send({"type": "lifespan.startup.complete"})
+                elif message["type"] == "lifespan.shutdown":
+                    self._watcher.cancel()
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
+        if self.app is None:
+            await send({"type": "http.response.start", "status": 503,
+                        "headers": [(b"content-type", b"text/plain; charset=utf-8")]})
+            await send({"type": "http.response.body", "body": "no published copy yet: run nianbao nightly\n".encode()})
+            return
+        await self.app(scope, receive, send)
+
+
+def serve_published(published_dir, port: int = 8001, host: str = "127.0.0.1", archive_dir=None,
+                    name: str = "nianbao", poll: float = 5.0) -> int:
+    """Serve the current published copy, switching to each new one the nightly run publishes."""
+    import uvicorn
+    from nianbao.snapshot import current
+    if current(published_dir, name) is None:
+        print(f"no published copy in {published_dir} (nianbao nightly makes one)", file=sys.stderr)
+        return 1
+    print(f"Datasette: http://{host}:{port}/{name} (the current copy in {published_dir}, "
+          f"switched when the nightly run publishes a new one)", flush=True)
+    uvicorn.run(PublishedApp(published_dir, archive_dir, name, poll), host=host, port=port,
+                lifespan="on", log_level="warning")
+    return 0
 
 
 def main(argv=None) -> int:
