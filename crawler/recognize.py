@@ -24,7 +24,7 @@ ARTICLE_URL = re.compile(r"/t\d{8}_\d+|post_\d+|art_\d+_\d+|showinfo|infoGuid|/c
 NAV_WORDS = re.compile(r"^(政府)?信息公开$|^政府信息公开(目录|专栏|平台|网)?$|^政务公开(专栏|专题|平台|目录)?$|"
                        r"^信息公开(目录|专栏|平台)?$|^法定主动公开内容$|^政府信息公开年报$|^政务信息公开$|^政府公开$")
 PAGER_TEXT = re.compile(r"^(下一?页|下页|后页|尾页|末页|>|»|›|\d{1,3})$")
-ATTACH_EXT = re.compile(r"\.(pdf|docx?|wps|rtf|xlsx?|et|ofd|jpe?g|png|tiff?|gif|zip|rar)(?:$|[?#&])", re.I)
+ATTACH_EXT = re.compile(r"\.(pdf|docx?|wps|rtf|txt|xlsx?|et|ofd|jpe?g|png|tiff?|gif|zip|rar)(?:$|[?#&])", re.I)
 
 
 def clean_title(text: str | None) -> str:

@@ -109,6 +109,7 @@ class Site:
         self.robots_excluded: list = []
         self.never: list = []          # paths that must never be requested
         self.timeouts: list = []       # answer after 2.5 s (the source sets download_timeout: 1)
+        self.missing: list = []        # linked files that do not exist (404, or a 200 "not found" page)
         self.host_blocked = False
         self.base = ""
         self.server = None
@@ -665,6 +666,196 @@ def build_epoint2(s: Site):
         if qs.get("infoGuid", [""])[0] in infos else (404, {"Content-Type": "application/json"}, b"{}")))
 
 
+# ------------------------------------------------------------------ attachments outside the body
+def build_trs_appendix(s: Site):
+    """TRS articles saying 全文详见附件 with the file linked OUTSIDE the body: an ``appendix``
+    block after ``TRS_Editor``, a ``document.write`` appendix, an ``onclick`` download, a
+    ``viewer.html?file=`` frame, an extensionless endpoint typed only by Content-Disposition; a
+    404 attachment, a 200 "file not found" page; footer and related-list files never fetched."""
+    s.add("/", gov_page("示例县人民政府", "<div class=\"nav\"><a href=\"/xxgk/\">政府信息公开</a></div>"
+                        "<div class=\"footer\"><a href=\"/images/help.pdf\">网站使用帮助.pdf</a></div>", site=s.name))
+    s.never += ["/images/help.pdf", "/images/footer.pdf", "/xxgk/ndbg/202201/P020220120000000000001.pdf"]
+    s.add("/xxgk/", gov_page("政府信息公开", "<ul><li><a href=\"/xxgk/ndbg/\">政府信息公开年报</a></li></ul>", site=s.name))
+    d = "/xxgk/ndbg"
+    items = []
+
+    def art(n, title, appendix):
+        path = f"{d}/202401/t202401{20 + n:02d}_{7000 + n}.html"
+        s.add(path, gov_page(title, (
+            f"<div class=\"article\"><h1>{esc(title)}</h1><div class=\"TRS_Editor\"><p>根据《条例》要求，现公布{esc(title)}，"
+            "全文详见附件。</p></div>" + appendix + "</div>"
+            "<div class=\"xgwz\"><h3>相关文章</h3><ul><li><a href=\"/xxgk/ndbg/202201/P020220120000000000001.pdf\">"
+            "示例县2021年政府信息公开工作年度报告.pdf</a></li></ul></div>"
+            "<div class=\"footer\"><a href=\"/images/footer.pdf\">版权声明.pdf</a></div>"), site=s.name))
+        items.append(li(f"./202401/t202401{20 + n:02d}_{7000 + n}.html", title, date=f"2024-01-{20 + n:02d}"))
+        return path
+
+    def pdf_file(name, rep, medium="pdf-reportlab", ctype="application/pdf"):
+        path = f"{d}/202401/{name}"
+        s.add(path, doc(rep, medium), ctype=ctype)
+        s.reports.append(path)
+        return path
+
+    r = report(601, "示例县农业农村局")
+    pdf_file("P020240121390512847361.pdf", r)
+    art(1, r["title"], "<div class=\"appendix\"><span>附件：</span><a href=\"./P020240121390512847361.pdf\" "
+                       "appendix=\"true\">" + esc(r["title"]) + ".pdf</a></div>")
+    r = report(602, "示例县统计局")
+    pdf_file("P020240122390512847362.docx", r, "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    art(2, r["title"], "<div id=\"fjxz\"><script>var f=\"P020240122390512847362.docx\";"
+                       "document.write('附件：<a href=\"./'+f+'\">下载</a>');</script></div>")
+    r = report(603, "示例县审计局")
+    pdf_file("P020240123390512847363.txt", r, "text", "text/plain; charset=utf-8")
+    art(3, r["title"], "<p class=\"fj\">附件：<a href=\"javascript:void(0)\" onclick=\"downloadFile('./P020240123390512847363.txt')\">"
+                       + esc(r["title"]) + ".txt</a></p>")
+    r = report(604, "示例县医疗保障局")
+    pdf_file("P020240124390512847364.pdf", r)
+    art(4, r["title"], "<iframe src=\"/pdfjs/web/viewer.html?file=/xxgk/ndbg/202401/P020240124390512847364.pdf\"></iframe>")
+    r = report(605, "示例县民政局")
+    att = "/xxgk/ndbg/download.jsp"
+    body = doc(r, "pdf-reportlab")
+    s.handle(att, lambda site, m, path, qs, form, body=body: (
+        (200, {"Content-Type": "application/octet-stream",
+               "Content-Disposition": "attachment; filename=\"2023nb.pdf\""}, body) if qs.get("id") == ["605"]
+        else (200, {"Content-Type": "text/html; charset=utf-8"},
+              "<html><body><p>对不起，您下载的文件不存在或已被删除！</p></body></html>".encode())))
+    s.reports.append(f"{att}?id=605")
+    art(5, r["title"], f"<div class=\"fujian\">附件：<a href=\"{att}?id=605\">{esc(r['title'])}</a></div>")
+    art(6, "示例县林业局2023年政府信息公开工作年度报告",
+        f"<div class=\"fujian\">附件：<a href=\"{att}?id=999\">示例县林业局2023年政府信息公开工作年度报告.pdf</a>"
+        "<a href=\"./P020240126390512847366.pdf\">（扫描件）.pdf</a></div>")
+    s.missing = [f"{att}?id=999", f"{d}/202401/P020240126390512847366.pdf"]
+    half = len(items) // 2
+    s.add(f"{d}/", gov_page("政府信息公开年报", "<ul class=\"list\">" + "".join(items[:half]) + "</ul>"
+                            "<div class=\"page\"><script>var countPage = 2//共多少页\nvar currentPage = 0;"
+                            "createPageHTML(countPage, currentPage, \"index\", \"html\");</script></div>", site=s.name))
+    s.add(f"{d}/index.html", s.routes[f"{d}/"][2])
+    s.add(f"{d}/index_1.html", gov_page("政府信息公开年报", "<ul class=\"list\">" + "".join(items[half:]) + "</ul>"
+                                       "<div class=\"page\"><script>createPageHTML(2, 1, \"index\", \"html\");</script></div>",
+                                       site=s.name))
+
+
+# ------------------------------------------------------------------ Epoint through its list API
+def build_epoint_api(s: Site):
+    """Epoint WebBuilder as real sites run it: the column is an empty shell whose external script
+    reads ``siteInfo`` and POSTs ``params=<JSON>`` to ``/EWB-FRONT/rest/frontAppCustomAction/
+    getPageInfoListNew`` (0-based pageIndex, its own page size of 3, records in
+    ``custom.infodata``); the detail pages are shells that answer 200 for any id and are filled
+    from a JSON detail API; attachments have no extension (Content-Disposition names them)."""
+    s.add("/", gov_page("示例市人民政府", "<div class=\"ewb-nav\"><a href=\"/xxgk/index.html\">政府信息公开</a></div>", site=s.name))
+    s.add("/xxgk/index.html", gov_page("政府信息公开", "<ul class=\"ewb-menu\"><li><a href=\"/xxgk/govInfoPub.html?"
+                                     "categorynum=003001005\">政府信息公开年报</a></li></ul>", site=s.name))
+    head = ("<script>var siteInfo = {projectName: \"/EWB-FRONT\", siteGuid: \"7eb5f7f1-9041-43ad-8e13-8fcb82ea831a\"};</script>"
+            "<script src=\"/EWB-FRONT/frame/js/jquery.min.js\"></script><script src=\"/js/govinfolist.js\"></script>")
+    s.add("/xxgk/govInfoPub.html", gov_page("政府信息公开年报", "<ul class=\"wb-data-item\" id=\"showList\"></ul>"
+                                          "<div id=\"pager\"></div>", site=s.name, extra_head=head))
+    s.add("/js/govinfolist.js", "/* fills #showList from the list API */", ctype="application/javascript")
+    infos, records = {}, []
+    for k in range(7):
+        guid = f"5d3c{k:04d}-2b1a-4c3d-8e9f-0a1b2c3d4e5f"
+        agency = ["示例市发展和改革委员会", "示例市教育局", "示例市公安局", "示例市民政局", "示例市财政局",
+                  "示例市人力资源和社会保障局", "示例市自然资源和规划局"][k]
+        rep = report(701 + k, agency)
+        url = f"/xxgk/003001/003001005/2024012{k}/{guid}.html"
+        if k % 3 == 2:      # the report is an attachment without extension
+            att = f"/EWB-FRONT/pages/webbuildermis/attach/downloadztbattach?attachGuid=a{guid}&appUrlFlag=ztb001"
+            content = (f"<p>全文见附件。</p><div class=\"attach_content\"><a class=\"attachUrl\" "
+                       f"data-attachname=\"{esc(agency)}年报.pdf\" href=\"{esc(att)}\">{esc(agency)}年报</a></div>")
+            s.reports.append(att)
+        else:
+            content = report_inner(rep)
+            s.reports.append(url)
+        infos[guid] = {"title": rep["title"], "content": content, "rep": rep}
+        records.append({"infoid": guid, "title": rep["title"], "infourl": url, "infodate": f"2024-01-2{k}",
+                        "categorynum": "003001005"})
+    guid = "5d3c0099-2b1a-4c3d-8e9f-0a1b2c3d4e5f"
+    infos[guid] = {"title": "示例市人民政府政府信息公开指南", "content": "<p>指南正文</p>"}
+    records.insert(3, {"infoid": guid, "title": "示例市人民政府政府信息公开指南",
+                       "infourl": f"/xxgk/003001/003001005/20230601/{guid}.html", "infodate": "2023-06-01"})
+    s.distractors.append(f"/xxgk/003001/003001005/20230601/{guid}.html")
+
+    def list_api(site, method, path, qs, form):
+        if method != "POST":
+            return 405, {"Content-Type": "text/plain"}, b"POST only"
+        params = json.loads(parse_qs(form.decode())["params"][0])
+        if params.get("categoryNum") != "003001005":
+            return 200, {"Content-Type": "application/json"}, json.dumps({"custom": {"count": 0, "infodata": []}}).encode()
+        page = int(params["pageIndex"])
+        chunk = records[page * 3:(page + 1) * 3]
+        return 200, {"Content-Type": "application/json;charset=UTF-8"}, json.dumps(
+            {"controls": [], "custom": {"count": len(records), "infodata": chunk},
+             "status": {"code": 1, "text": "操作成功"}}, ensure_ascii=False).encode()
+    s.handle("/EWB-FRONT/rest/frontAppCustomAction/getPageInfoListNew", list_api)
+
+    shell = gov_page("信息详情", (
+        "<div class=\"ewb-article\"><h2 id=\"infotitle\"></h2><div class=\"ewb-article-info\" id=\"infocontent\"></div></div>"
+        "<script>var id=location.pathname.split('/').pop().replace('.html','');"
+        "fetch('/EWB-FRONT/rest/frontAppCustomAction/getInfoDetail',{method:'POST',headers:{'Content-Type':"
+        "'application/x-www-form-urlencoded'},body:'params='+encodeURIComponent(JSON.stringify({infoid:id}))})"
+        ".then(function(r){return r.json()}).then(function(d){document.title=d.custom.title;"
+        "document.getElementById('infotitle').textContent=d.custom.title;"
+        "document.getElementById('infocontent').innerHTML=d.custom.content;});</script>"), site=s.name)
+    for rec in records:
+        s.add(rec["infourl"], shell)
+
+    def detail_api(site, method, path, qs, form):
+        try:
+            infoid = json.loads(parse_qs(form.decode())["params"][0])["infoid"]
+        except (KeyError, ValueError):
+            infoid = ""
+        info = infos.get(infoid, {"title": "", "content": ""})
+        return 200, {"Content-Type": "application/json;charset=UTF-8"}, json.dumps(
+            {"custom": {"title": info["title"], "content": info["content"]}}, ensure_ascii=False).encode()
+    s.handle("/EWB-FRONT/rest/frontAppCustomAction/getInfoDetail", detail_api)
+
+    def attach(site, method, path, qs, form):
+        guid = qs.get("attachGuid", [""])[0][1:]
+        if guid not in infos or "rep" not in infos[guid]:
+            return 200, {"Content-Type": "text/html"}, "<p>附件不存在</p>".encode()
+        return 200, {"Content-Type": "application/octet-stream",
+                     "Content-Disposition": "attachment; filename*=UTF-8''nb.pdf"}, doc(infos[guid]["rep"], "pdf-reportlab")
+    s.handle("/EWB-FRONT/pages/webbuildermis/attach/downloadztbattach", attach)
+
+
+# ------------------------------------------------------------------ ASP.NET WebForms list
+def build_webforms(s: Site):
+    """A column paged by posting the form back (``__doPostBack('MoreInfoList1$Pager','2')``):
+    page 2 exists only as a POST carrying ``__VIEWSTATE`` and ``__EVENTARGUMENT=2``."""
+    s.add("/", gov_page("示例区人民政府", "<a href=\"/xxgk/\">政府信息公开</a>", site=s.name))
+    s.add("/xxgk/", gov_page("政府信息公开", "<a href=\"/xxgk/List.aspx?CategoryNum=004002\">政府信息公开年报</a>", site=s.name))
+    pages = [[], [], []]
+    for k in range(6):
+        rep = report(801 + k, ["示例区教育局", "示例区卫生健康局", "示例区应急管理局", "示例区商务局", "示例区司法局", "示例区城市管理局"][k])
+        path = f"/InfoDetail/?InfoID=9c{k}&CategoryNum=004002"
+        s.reports.append(path)
+        pages[k // 2].append((rep, path))
+    s.add("/InfoDetail/", "")
+
+    def detail(site, method, path, qs, form):
+        k = int(qs.get("InfoID", ["9c0"])[0][2:])
+        rep, _ = pages[k // 2][k % 2]
+        return 200, {"Content-Type": "text/html; charset=utf-8"}, gov_page(rep["title"], (
+            f"<div id=\"mainContent\"><h2>{esc(rep['title'])}</h2>{report_inner(rep)}</div>"), site=s.name).encode()
+    s.handle("/InfoDetail/", detail)
+
+    def listing(site, method, path, qs, form):
+        n = 1
+        if method == "POST":
+            f = parse_qs(form.decode())
+            if not f.get("__VIEWSTATE", [""])[0].startswith("/wEPDw"):
+                return 500, {"Content-Type": "text/html"}, b"Validation of viewstate MAC failed."
+            n = int(f.get("__EVENTARGUMENT", ["1"])[0])
+        rows = "".join(f"<tr><td><a href=\"{esc(p)}\" target=\"_blank\">{esc(r['title'])}</a></td></tr>" for r, p in pages[n - 1])
+        pager = " ".join(f"<b>{i}</b>" if i == n else f"<a href=\"javascript:__doPostBack('MoreInfoList1$Pager','{i}')\">{i}</a>"
+                         for i in range(1, 4))
+        body = ("<form method=\"post\" action=\"./List.aspx?CategoryNum=004002\" id=\"form1\">"
+                f"<input type=\"hidden\" name=\"__VIEWSTATE\" value=\"/wEPDwUKMTY{n}ZGQ=\" />"
+                "<input type=\"hidden\" name=\"__EVENTTARGET\" value=\"\" /><input type=\"hidden\" name=\"__EVENTARGUMENT\" value=\"\" />"
+                f"<table id=\"MoreInfoList1_DataGrid1\">{rows}</table><div id=\"MoreInfoList1_Pager\">{pager}</div></form>")
+        return 200, {"Content-Type": "text/html; charset=utf-8"}, gov_page("政府信息公开年报", body, site=s.name).encode()
+    s.handle("/xxgk/List.aspx", listing)
+
+
 # ------------------------------------------------------------------------------------ faults
 def build_jsl_host(s: Site):
     s.host_blocked = True
@@ -690,7 +881,8 @@ def build_offsite(s: Site):
 
 
 PLATFORMS = {"trs_shtml": "trs", "trs_old": "trs", "hanweb2": "hanweb", "gd2": "gdzwfw",
-             "epoint2": "epoint", "jsl_host": "generic", "noentry": "generic"}
+             "epoint2": "epoint", "jsl_host": "generic", "noentry": "generic", "trs_appendix": "trs",
+             "epoint_api": "epoint", "webforms": "generic"}
 
 
 class AltHandle:
@@ -715,7 +907,8 @@ class AltHandle:
         s = self.sites[key]
         return {"reports": [s.url(p) for p in s.reports], "distractors": [s.url(p) for p in s.distractors],
                 "blocked": [s.url(p) for p in s.blocked], "robots_excluded": list(s.robots_excluded),
-                "never": list(s.never), "timeouts": [s.url(p) for p in s.timeouts]}
+                "never": list(s.never), "timeouts": [s.url(p) for p in s.timeouts],
+                "missing": [s.url(p) for p in s.missing]}
 
     def log(self, key):
         with self.sites[key].lock:
@@ -744,7 +937,9 @@ def start() -> AltHandle:
         ("trs_shtml", "示例市人民政府", "trs"), ("trs_old", "示例县人民政府", "trs"),
         ("hanweb2", "示例省交通运输厅", "hanweb"), ("gd2", "示例区人民政府", "gdzwfw"),
         ("epoint2", "示例市公共资源交易中心", "epoint"), ("jsl_host", "示例镇人民政府", "generic"),
-        ("noentry", "示例乡人民政府", "generic"), ("offsite", "示例市人民政府", "generic")]}
+        ("noentry", "示例乡人民政府", "generic"), ("offsite", "示例市人民政府", "generic"),
+        ("trs_appendix", "示例县人民政府", "trs"), ("epoint_api", "示例市人民政府门户", "epoint"),
+        ("webforms", "示例区人民政府", "generic")]}
     off = sites["offsite"]
     build_trs_shtml(sites["trs_shtml"])
     build_trs_old(sites["trs_old"], off)
@@ -754,6 +949,9 @@ def start() -> AltHandle:
     build_jsl_host(sites["jsl_host"])
     build_noentry(sites["noentry"])
     build_offsite(off)
+    build_trs_appendix(sites["trs_appendix"])
+    build_epoint_api(sites["epoint_api"])
+    build_webforms(sites["webforms"])
     for s in sites.values():
         threading.Thread(target=s.server.serve_forever, daemon=True).start()
     return AltHandle(sites)

@@ -16,7 +16,9 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-KEYS = ["trs_shtml", "trs_old", "hanweb2", "gd2", "epoint2", "jsl_host", "noentry"]
+KEYS = ["trs_shtml", "trs_old", "hanweb2", "gd2", "epoint2", "jsl_host", "noentry", "trs_appendix", "epoint_api",
+        "webforms"]
+REPORTING = ["trs_shtml", "trs_old", "hanweb2", "gd2", "epoint2", "trs_appendix", "epoint_api", "webforms"]
 
 
 def _norm(u: str) -> str:
@@ -91,7 +93,7 @@ def test_cli_ran(crawled, mode):
 
 
 @pytest.mark.parametrize("mode", MODES)
-@pytest.mark.parametrize("key", ["trs_shtml", "trs_old", "hanweb2", "gd2", "epoint2"])
+@pytest.mark.parametrize("key", REPORTING)
 def test_every_reachable_report_archived_and_parsed(alt, crawled, mode, key):
     c = crawled[mode]
     exp = alt.expected(key)
@@ -110,7 +112,7 @@ def test_every_reachable_report_archived_and_parsed(alt, crawled, mode, key):
 
 
 @pytest.mark.parametrize("mode", MODES)
-@pytest.mark.parametrize("key", ["trs_shtml", "trs_old", "hanweb2", "gd2", "epoint2"])
+@pytest.mark.parametrize("key", REPORTING)
 def test_no_distractor_stored_as_report(alt, crawled, mode, key):
     c = crawled[mode]
     exp = alt.expected(key)
@@ -191,7 +193,7 @@ def test_walled_and_empty_portals_flagged(crawled, mode):
     runs = {r["portal"]: r for r in crawled[mode]["portal_runs"]}
     assert runs["alt-jsl_host"]["flagged"]
     assert runs["alt-noentry"]["flagged"]
-    for k in ["trs_shtml", "trs_old", "hanweb2", "gd2", "epoint2"]:
+    for k in REPORTING:
         assert not runs[f"alt-{k}"]["flagged"], runs[f"alt-{k}"]
 
 
@@ -218,3 +220,28 @@ def test_titles(title, report, bare):
     from crawler.recognize import is_bare_report_title, is_report_title
     assert is_report_title(title) is report
     assert is_bare_report_title(title) is bare
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_attachments_outside_the_body_fetched_and_missing_ones_recorded(alt, crawled, mode):
+    c = crawled[mode]
+    exp = alt.expected("trs_appendix")
+    kinds = {_norm(f["url"]): f["kind"] for f in c["failures"]}
+    assert {u: kinds.get(u) for u in exp["missing"]} == {u: "not_found" for u in exp["missing"]}
+    asked = {urlsplit(p).path for _, p, _ in c["logs"]["trs_appendix"]}
+    assert not (asked & set(exp["never"])), asked & set(exp["never"])     # footers, related lists
+    media = {r["medium"] for r in c["reports"] if r["document_url"].startswith(alt.sites["trs_appendix"].base)}
+    assert {"pdf", "docx", "text"} <= media, media
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_epoint_list_read_through_its_api(crawled, mode):
+    posts = [p for m, p, st in crawled[mode]["logs"]["epoint_api"]
+             if m == "POST" and p.startswith("/EWB-FRONT/rest/frontAppCustomAction/getPageInfoListNew")]
+    assert len(posts) == 3, posts          # pages 0, 1, 2 of 8 records, 3 a page
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_webforms_pages_posted_back(crawled, mode):
+    posts = [p for m, p, st in crawled[mode]["logs"]["webforms"] if m == "POST"]
+    assert len(posts) == 2 and all(p.startswith("/xxgk/List.aspx") for p in posts), posts

@@ -201,3 +201,17 @@ def test_epoint_attachments_without_extension_are_fetched():
     urls, _ = _attachment_urls("epoint", "article_attachments_no_extension.html", url)
     assert urls == ["http://www.example-ep.gov.cn/EWB-FRONT/pages/webbuildermis/attach/downloadztbattach?"
                     "attachGuid=9d8c7b6a-1111-4222-8333-444455556666&appUrlFlag=ztb001&siteGuid=5c1d2e3f-aaaa-4bbb-8ccc-0d1e2f3a4b5c"]
+
+
+def test_generic_webforms_list_pages_by_posting_the_form_back():
+    url = "http://www.example-gen.gov.cn/xxgk/List.aspx?CategoryNum=004002"
+    spider = _spider("generic", url)
+    reqs = _requests(spider.parse_list(_response("generic", "list_webforms_postback.html", url, in_column=True)))
+    posts = [r for r in reqs if r.method == "POST"]
+    from urllib.parse import parse_qs
+    forms = [parse_qs(r.body.decode()) for r in posts]
+    assert [f["__EVENTARGUMENT"] for f in forms] == [["2"], ["3"]]
+    assert all(f["__EVENTTARGET"] == ["MoreInfoList1$Pager"] and f["__VIEWSTATE"][0].startswith("/wEPDw") for f in forms)
+    assert all(r.url == "http://www.example-gen.gov.cn/xxgk/List.aspx?CategoryNum=004002" for r in posts)
+    docs = [r.url for r in reqs if r.meta.get("kind") != "list"]
+    assert len(docs) == 2

@@ -74,7 +74,9 @@ JS_DATA_CALL = re.compile(r"\bfetch\s*\(|\$\.(?:ajax|get|post|getJSON)\s*\(|XMLH
 YEAR_RE = re.compile(r"(?:19|20)\d\d")
 COLUMN_RE = re.compile(r"年报|年度报告")
 CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
-SCRIPT_DOC_URL = re.compile(r"""['"]([^'"\s<>]+?(?:\.(?:pdf|docx?|wps|rtf|xlsx?|et|ofd|jpe?g|png|tiff?|zip|rar)"""
+FIRST_PAGE = re.compile(r"^(?:Page\$)?(?:1|First)$", re.I)
+POSTBACK = re.compile(r"__doPostBack\(\s*['\"]([^'\"]+)['\"]\s*,\s*['\"]([^'\"]*)['\"]")
+SCRIPT_DOC_URL = re.compile(r"""['"]([^'"\s<>]+?(?:\.(?:pdf|docx?|wps|rtf|txt|xlsx?|et|ofd|jpe?g|png|tiff?|zip|rar)"""
                             r"""(?:\?[^'"\s<>]*)?|(?:downfile|download\w*|ReadAttachFile)\.\w+\?[^'"\s<>]+|[^'"\s<>]*[?&]attachGuid=[^'"\s<>]+))['"]""", re.I)
 # blocks of a page that never hold the article's own links
 NOT_ARTICLE = ("nav", "header", "footer", "menu", "crumb", "breadcrumb", "position", "location", "dqwz",
@@ -274,6 +276,8 @@ class PortalSpider(scrapy.Spider):
                 docs += 1
             yield req
         api = False
+        if in_column and not response.meta.get("stop_paging"):
+            yield from self.postback_pages(response, depth)
         for hook in self.active_hooks():
             for req in getattr(self, f"hook_{hook}")(response, depth):
                 if req is not None and req.meta.get("kind") != "list":
@@ -286,6 +290,28 @@ class PortalSpider(scrapy.Spider):
             log.info("JS-filled list, rendering with Chromium: %s", response.url)
             self.detected = self.detected or "epoint"
             yield self.render_list_request(response)
+
+    def postback_pages(self, response, depth):
+        """ASP.NET WebForms lists page by posting the form back: ``__doPostBack('<pager>',
+        '<arg>')`` links (``Page$2``, ``2``) become POSTs of the page's form with its hidden
+        fields (``__VIEWSTATE``, ``__EVENTVALIDATION``…) and ``__EVENTTARGET`` / ``__EVENTARGUMENT``."""
+        if "__VIEWSTATE" not in response.text or not response.css("form"):
+            return
+        done = response.meta.get("postbacks", ())
+        for a in response.css("a[href^='javascript:__doPostBack'], a[onclick*='__doPostBack']"):
+            text = re.sub(r"\s+", "", "".join(a.css("::text").getall()))
+            m = POSTBACK.search(a.attrib.get("href", "") + " " + a.attrib.get("onclick", ""))
+            if not m or not is_pager_text(text) or m.group(2) in done or FIRST_PAGE.match(m.group(2)):
+                continue
+            key = f"{response.url}#postback={m.group(1)}:{m.group(2)}"
+            if key in self._pages_seen or len(self._pages_seen) >= self.max_pages:
+                continue
+            self._pages_seen.add(key)
+            yield scrapy.FormRequest.from_response(
+                response, formdata={"__EVENTTARGET": m.group(1), "__EVENTARGUMENT": m.group(2)},
+                dont_click=True, callback=self.parse_list, errback=self.on_error, dont_filter=True,
+                meta={"kind": "list", "nav_depth": depth, "in_column": True,
+                      "postbacks": tuple(done) + (m.group(2),)})
 
     def list_is_js(self, response) -> bool:
         """A list page whose items are filled by a script calling a data endpoint."""
