@@ -35,8 +35,8 @@ def _crawl(sources, db, archive, log, mode="full"):
 
 
 def bench() -> dict:
-    from nianbao.demo.portals import start
-    h = start(0)
+    from nianbao.demo.portals import PORTAL_KEYS, start
+    h = start(0, keys=PORTAL_KEYS + ("county",))      # the demo portals and one of a real size
     try:
         with tempfile.TemporaryDirectory() as tmp:
             tmp = Path(tmp)

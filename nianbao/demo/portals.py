@@ -752,8 +752,40 @@ def build_walled(c: Content) -> Portal:
     return p
 
 
+def build_county(c: Content, reports: int = 240, per_page: int = 20) -> Portal:
+    """A county portal at a real column's size (its departments and townships over six years:
+    ``reports`` articles, ``per_page`` a list page, TRS pages, every other report a PDF
+    attachment): what an unchanged night costs is measured on it (``make bench``)."""
+    p = Portal("county", "示例县人民政府（全量）", "trs")
+    p.add("/", page("示例县人民政府", "<a href=\"/xxgk/index.html\">政府信息公开</a>"))
+    p.add("/xxgk/index.html", page("政府信息公开", links([("政府信息公开年报", "/xxgk/ndbg/index.html")])))
+    d = "/xxgk/ndbg"
+    bodies = [body_of(c.render(c.report(60 + k, agency=f"示例县第{k + 1}局"), "html")) for k in range(6)]
+    pdf = c.render(c.report(70, agency="示例县统计局"), "pdf-reportlab")
+    arts = []
+    for n in range(reports):
+        year = 2024 - n // 40
+        title = f"示例县第{n % 40 + 1}单位{year - 1}年政府信息公开工作年度报告"
+        path = f"{d}/{year}01/t{year}0120_{5000 + n}.html"
+        if n % 2:
+            name = f"P0{year}0120{51234000 + n}.pdf"
+            p.add(f"{d}/{year}01/{name}", pdf, ctype="application/pdf")
+            p.add(path, _article(title, f'<p>全文见附件。</p><p>附件：<a href="./{name}">{html.escape(title)}.pdf</a></p>'))
+        else:
+            p.add(path, _article(title, bodies[n % len(bodies)]))
+        arts.append((title, path))
+    pages = [arts[i:i + per_page] for i in range(0, len(arts), per_page)]
+    for n, chunk in enumerate(pages):
+        rel = [(t, "." + h[len(d):]) for t, h in chunk]
+        p.add(f"{d}/{'index.html' if n == 0 else f'index_{n}.html'}",
+              page("政府信息公开年报", links(rel) + f'<div class="page"><script>createPageHTML({len(pages)}, {n}, "index", "html");</script></div>'))
+    p.reports = [h for _, h in arts]
+    p.documents = list(p.reports)
+    return p
+
+
 BUILDERS = {"generic": build_generic, "trs": build_trs, "hanweb": build_hanweb,
-            "gdzwfw": build_gdzwfw, "epoint": build_epoint, "walled": build_walled}
+            "gdzwfw": build_gdzwfw, "epoint": build_epoint, "walled": build_walled, "county": build_county}
 
 
 class _Handler(Handler):
