@@ -123,6 +123,50 @@ def bench_text(root: Path, rounds: int = 60) -> dict:
     return {"docs": n, "docs_per_s": n / wall, "docs_per_cpu_s": n / cpu}
 
 
+def bench_harsh(root: Path, count: int = 30) -> dict:
+    """Harsh scans (``nianbao.demo.scans``: 150–200 dpi, lean, speckle, blur, JPEG, dark edge,
+    seals, faint rules, uneven light, tall stitched images), one core: fields right, wrong
+    numbers (and wrong numbers in reports whose checks all pass), seconds per document, by
+    OCR engine."""
+    from nianbao.demo.scans import build
+    from parsers import ocr, parse
+    d = root / f"harsh-{count}"
+    if not (d / ".complete").exists():
+        print(f"building {count} harsh scans in {d} (once)…", flush=True)
+        build(d, count)
+        (d / ".complete").write_text("ok")
+    _pin_one_core()
+    docs = sorted(d.glob("*.expected.json"))
+    out = {}
+    for engine in ([ocr.engine()] + (["tesseract"] if ocr.engine() != "tesseract" else [])):
+        os.environ["NIANBAO_OCR_ENGINE"] = engine
+        right = total = wrong = verified_wrong = 0
+        times = []
+        for exp_path in docs:
+            exp = json.loads(exp_path.read_text("utf-8"))
+            data = (d / exp["rendered"]["file"]).read_bytes()
+            t0 = time.perf_counter()
+            try:
+                got = parse(data, filename=exp["rendered"]["file"])
+            except Exception:
+                got = {"fields": {}, "checks": []}
+            times.append(time.perf_counter() - t0)
+            f = got.get("fields", {})
+            total += len(exp["fields"])
+            right += sum(1 for k, v in exp["fields"].items() if f.get(k) == v)
+            bad = sum(1 for k, v in exp["fields"].items() if f.get(k) is not None and f.get(k) != v)
+            wrong += bad
+            if bad and got.get("checks") and all(c["ok"] for c in got["checks"]):
+                verified_wrong += bad
+        out[engine] = {"fields_right": right / max(total, 1), "wrong": wrong, "verified_wrong": verified_wrong,
+                       "median_s": statistics.median(times), "max_s": max(times)}
+        print(f"{'harsh':8} {len(docs):5d} {engine:>10}: {100 * right / max(total, 1):.1f}% of fields right, "
+              f"{wrong} wrong numbers ({verified_wrong} in reports whose checks all pass), "
+              f"{statistics.median(times):.1f} s median / {max(times):.1f} s max per document", flush=True)
+    os.environ.pop("NIANBAO_OCR_ENGINE", None)
+    return out
+
+
 def bench_crawl(root: Path) -> dict | None:
     try:
         from crawler.bench import main as crawl_bench
@@ -145,7 +189,9 @@ def bench_db(root: Path, reports: int) -> dict | None:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--only", default="parse,crawl,db", help="comma-separated parts: parse, crawl, db")
+    ap.add_argument("--only", default="parse,crawl,db,harsh",
+                    help="comma-separated parts: parse, crawl, db, harsh (harsh scans by OCR engine)")
+    ap.add_argument("--harsh", type=int, default=30, help="harsh scans to read (the corpus is cached)")
     ap.add_argument("--db-reports", type=int, default=1_000_000)
     ap.add_argument("--dir", default="data/bench")
     args = ap.parse_args(argv)
@@ -161,6 +207,9 @@ def main(argv=None) -> int:
         out["crawl"] = _sub("crawl", root, 0)
     if "parse" in parts:
         out["parse"] = bench_parse(root)
+    if "harsh" in parts:
+        print("\nharsh scans, one core")
+        out["harsh"] = bench_harsh(root, args.harsh)
     print(f"\nbench finished in {time.time() - t0:.0f} s")
     return 0
 

@@ -12,7 +12,7 @@ import resource
 from parsers import parse as _parse
 from parsers.model import ParseError
 
-DEFAULT_TIMEOUT = 120      # seconds per document (a scan may need OCR)
+DEFAULT_TIMEOUT = 240      # seconds per document (a scan needs OCR; a busy machine slows it)
 DEFAULT_MEMORY_MB = 4096   # address space of the child (LibreOffice and tesseract run beneath it)
 
 

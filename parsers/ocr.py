@@ -2,12 +2,12 @@
 
 Public API
 ----------
-``read_pdf(data: bytes, max_pages: int = 12, budget: float = 45.0) -> Extract``
+``read_pdf(data: bytes, max_pages: int = 12, budget: float = 90.0) -> Extract``
     Rasterise with ``pdftoppm -r 200 -gray`` and OCR. A 30-dpi preview of every page first scores
     pages for ruled-table lines; page 1 (title, year, agency) and the table pages are OCR'd first,
     the other pages only while the time budget lasts (at most ``max_pages`` pages). Output rows
     stay in page order.
-``read_image(data: bytes, budget: float = 45.0) -> Extract``
+``read_image(data: bytes, budget: float = 90.0) -> Extract``
     PNG / JPEG / TIFF (all frames, capped) / anything Pillow opens.
 ``fix_numeric(text: str) -> str``
     O/o→0, l/I/|→1, S→5, B→8, Z→2 … but only for cells that are numeric once fixed.
@@ -30,7 +30,7 @@ How
 * ``strict_cells`` is True when a grid was found; otherwise the old word-gap cell splitting
   is used and only the order of values can be trusted (False).
 * Every subprocess has a timeout derived from the remaining budget; a page that does not fit is
-  skipped with a note. The budget (45 s of wall clock) is far above the 6–9 s of CPU a scan
+  skipped with a note. The budget (90 s of wall clock) is far above the 10–25 s a scan
   needs, so that a busy machine slows a scan down instead of losing its table page.
 """
 from __future__ import annotations
@@ -514,9 +514,158 @@ def _cell_text(ws) -> str:
 def _ocr_image(im, page_no, tmpdir, deadline):
     """OCR one page. Returns a page dict: grid (bool), rows [(y, [Cell], is_table)], skew."""
     im, angle = deskew(im)
-    page = _ocr_straight(im, page_no, tmpdir, deadline)
+    if engine() == "ppocr":
+        page = _pp_straight(im, page_no, deadline)
+    else:
+        page = _ocr_straight(im, page_no, tmpdir, deadline)
     page["skew"] = angle
     return page
+
+
+# ------------------------------------------------------------------------------- PP-OCR
+def engine() -> str:
+    """The OCR engine: ``ppocr`` (PP-OCR models through ONNX Runtime, the ``rapidocr-onnxruntime``
+    package, which ships its models) when installed, else ``tesseract``. ``NIANBAO_OCR_ENGINE``
+    chooses one explicitly."""
+    want = os.environ.get("NIANBAO_OCR_ENGINE", "").strip().lower()
+    if want in ("tesseract", "ppocr"):
+        return want
+    return "ppocr" if _pp_engine() is not None else "tesseract"
+
+
+_PP = []
+
+
+def _pp_engine():
+    """The PP-OCR engine (created once per process), or None when the package is missing."""
+    if not _PP:
+        try:
+            from rapidocr_onnxruntime import RapidOCR
+            # pages are turned straight first; the angle classifier turns lone digits upside down (6 → 9)
+            _PP.append(RapidOCR(print_verbose=False, use_cls=False))
+        except Exception:      # not installed, or its runtime cannot start here
+            _PP.append(None)
+    return _PP[0]
+
+
+def _pp_words(im) -> list[dict]:
+    """Text boxes of a page: [{text, conf (0–100), x0, x1, top, bottom}]."""
+    import numpy as np
+    res, _ = _pp_engine()(np.asarray(im.convert("RGB")))
+    words = []
+    for box, text, score in res or []:
+        xs, ys = [p[0] for p in box], [p[1] for p in box]
+        text = text.strip()
+        if text and not _JUNK.match(text):
+            words.append({"text": text, "conf": float(score) * 100, "x0": min(xs), "x1": max(xs),
+                          "top": min(ys), "bottom": max(ys)})
+    return words
+
+
+def _pp_rec(crops) -> list[tuple[str, float]]:
+    """Recognition only, for cell crops that have ink but no detected text."""
+    import numpy as np
+    if not crops:
+        return []
+    res, _ = _pp_engine().text_rec([np.asarray(c.convert("RGB")) for c in crops])
+    return [(t.strip(), float(sc) * 100) for t, sc in res]
+
+
+def _pp_cell_text(text: str) -> str:
+    """A cell as PP-OCR reads it: spaces dropped between digits, stray dots around a number
+    (``0.``, ``.0``) dropped, look-alike letters in numbers fixed."""
+    t = text.strip()
+    if re.fullmatch(r"[.·,]?\s*[\dOoIl|SBZ]+(?:[.,]\d+)?\s*[.·,°]?", t):
+        t = t.strip(".·,° ")
+    return fix_numeric(t)
+
+
+def _pp_lines(words) -> list[list[dict]]:
+    """Words grouped into printed lines (centres within half a line height), top to bottom."""
+    lines: list = []
+    for w in sorted(words, key=lambda w: (w["top"] + w["bottom"]) / 2):
+        cy = (w["top"] + w["bottom"]) / 2
+        h = w["bottom"] - w["top"]
+        if lines:
+            line = lines[-1]
+            ly = statistics.median((x["top"] + x["bottom"]) / 2 for x in line)
+            lh = statistics.median(x["bottom"] - x["top"] for x in line)
+            if abs(cy - ly) <= 0.5 * max(lh, h):
+                line.append(w)
+                continue
+        lines.append([w])
+    for line in lines:
+        line.sort(key=lambda w: w["x0"])
+    return lines
+
+
+def _pp_straight(im, page_no, deadline):
+    """One straightened page read by PP-OCR: boxes go to the cells of a ruled grid (a cell with
+    ink and no box is recognised alone), or, without a grid, to rows of cells whose positions
+    the mapping uses to place values under their columns."""
+    if time.time() > deadline:
+        raise TimeoutError
+    g = im.convert("L")
+    cells = _grid(g.point(lambda p: 0 if p < 170 else 255))
+    words = _pp_words(g)
+    if not cells:
+        items = []
+        for ri, line in enumerate(_pp_lines(words)):
+            top = min(w["top"] for w in line)
+            row = [Cell(_pp_cell_text(w["text"]), {"page": page_no, "row": ri, "col": ci, "x": w["x0"], "x1": w["x1"],
+                                                  "y": top, "conf": round(w["conf"], 1)})
+                   for ci, w in enumerate(line)]
+            numeric = sum(1 for c in row if _NUMERIC.fullmatch(c.text))
+            if numeric >= 2 or len(row) >= 3:
+                items.append((top, row, True))
+            else:
+                items.append((top, [Cell(_join(line), {"page": page_no})], False))
+        return {"grid": False, "items": items}
+    inside: dict = {}
+    loose = []
+    for w in words:
+        cx, cy = (w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2
+        for ci, c in enumerate(cells):
+            if c["x0"] <= cx <= c["x1"] and c["y0"] <= cy <= c["y1"]:
+                inside.setdefault(ci, []).append(w)
+                break
+        else:
+            loose.append(w)
+    clean, _ = _prepare(g)
+    cbw = clean.point(lambda p: 0 if p < 170 else 255)
+    texts, unread = {}, []
+    for ci, c in enumerate(cells):
+        ws = sorted(inside.get(ci, []), key=lambda w: (w["top"] // 20, w["x0"]))
+        if ws:
+            texts[ci] = (_pp_cell_text(_join(ws)), min(w["conf"] for w in ws))
+            continue
+        box = _ink_box(cbw, (c["x0"], c["y0"], c["x1"], c["y1"]), pad=4)
+        if box is None:
+            texts[ci] = ("", None)          # no ink: a printed blank
+        else:
+            unread.append((ci, clean.crop((max(0, box[0] - 4), max(0, box[1] - 4), box[2] + 4, box[3] + 4))))
+            texts[ci] = ("", 0.0)
+    for (ci, _), (t, conf) in zip(unread, _pp_rec([c for _, c in unread])):
+        if t:
+            texts[ci] = (_pp_cell_text(t), conf)
+    items = []
+    byband: dict = {}
+    for ci, c in enumerate(cells):
+        byband.setdefault(c["band"], []).append(ci)
+    for bi in sorted(byband):
+        cis = sorted(byband[bi], key=lambda k: cells[k]["x0"])
+        row = []
+        for col, ci in enumerate(cis):
+            t, conf = texts[ci]
+            where = {"page": page_no, "row": bi, "col": col}
+            if conf is not None and (t or conf == 0.0):
+                where["conf"] = round(conf, 1)
+            row.append(Cell(t, where))
+        items.append((cells[cis[0]]["y0"], row, True))
+    for line in _pp_lines(loose):
+        items.append((min(w["top"] for w in line), [Cell(_join(line), {"page": page_no})], False))
+    items.sort(key=lambda it: it[0])
+    return {"grid": True, "items": items}
 
 
 def _ocr_straight(im, page_no, tmpdir, deadline):
@@ -622,18 +771,21 @@ def _ocr_straight(im, page_no, tmpdir, deadline):
 def _extract(pages, notes) -> Extract:
     grid = any(p["grid"] for p in pages)
     rows, lines = [], []
+    gridless_rows = False
     for p in pages:
         for _, r, is_table in p["items"]:
             if is_table:
                 lines.append("\t".join(c.text for c in r))
-                if grid and p["grid"] and any(c.text for c in r):
+                if p["grid"] and any(c.text for c in r):
                     rows.append(r)
-                elif not grid and len(r) > 1:
-                    rows.append(r)
+                elif not p["grid"] and len(r) > 1:
+                    rows.append(r)       # a page whose rules were not found: cells by position
+                    gridless_rows = True
             else:
                 lines.append(join_lines(c.text for c in r))
+    grid = grid and not gridless_rows
     if grid:
-        notes.append("ocr: ruled table grid found; numbers read by a digits-only pass")
+        notes.append("ocr: ruled table grid found; cells read one by one")
     turned = [(i, p["skew"]) for i, p in enumerate(pages, 1) if p.get("skew")]
     if turned:
         notes.append("ocr: pages turned straight before reading: "
@@ -643,7 +795,7 @@ def _extract(pages, notes) -> Extract:
 
 
 # ------------------------------------------------------------------------------------ API
-def read_image(data: bytes, budget: float = 45.0, max_pages: int = 12) -> Extract:
+def read_image(data: bytes, budget: float = 90.0, max_pages: int = 12) -> Extract:
     try:
         from PIL import Image, ImageSequence
     except ImportError as e:  # pragma: no cover
@@ -654,13 +806,18 @@ def read_image(data: bytes, budget: float = 45.0, max_pages: int = 12) -> Extrac
         im.load()
     except Exception as e:
         raise ParseError(f"not a readable image: {type(e).__name__}")
-    notes = ["ocr: tesseract chi_sim on image"]
+    notes = [f"ocr: {engine()} on image"]
     frames = []
+    pieces = []
     for i, fr in enumerate(ImageSequence.Iterator(im)):
         if i >= max_pages:
             notes.append(f"ocr: only the first {max_pages} frames read")
             break
-        f = fr.convert("L")
+        parts = split_tall(fr.convert("L"))
+        if len(parts) > 1:
+            notes.append(f"ocr: a tall image ({fr.width}×{fr.height}) read as {len(parts)} pages cut at blank rows")
+        pieces += parts
+    for f in pieces[:max_pages]:
         if f.width < 1500:  # below ~180 dpi for a page, OCR misreads small digits: upscale
             k = 1650 / f.width
             f = f.resize((int(f.width * k), int(f.height * k)))
@@ -677,6 +834,29 @@ def read_image(data: bytes, budget: float = 45.0, max_pages: int = 12) -> Extrac
                 notes.append(f"ocr: time budget exhausted at frame {i}")
                 break
     return _extract(out, notes)
+
+
+def split_tall(im, ratio: float = 1.5) -> list:
+    """A very tall image (pages stitched into one picture, as portals paste them) cut into
+    page-sized pieces at blank rows, so that no engine limit on image size stops it and each
+    piece is read at its own resolution. Shorter images come back whole."""
+    w, h = im.size
+    if h <= w * ratio * 1.3:
+        return [im]
+    small = im.convert("L").resize((max(1, w // 4), max(1, h // 4)))
+    sw, sh = small.size
+    data = small.tobytes()
+    ink = [sum(1 for v in data[y * sw:(y + 1) * sw] if v < 160) for y in range(sh)]
+    pieces, top = [], 0
+    page = int(w * ratio)
+    while h - top > page * 1.2:
+        lo, hi = top + int(page * 0.75), top + page
+        # the blankest row in the last quarter of a page, lowest first among equals
+        cut = min(range(lo // 4, min(hi // 4, sh - 1) + 1), key=lambda y: (ink[y], -y)) * 4
+        pieces.append(im.crop((0, top, w, cut)))
+        top = cut
+    pieces.append(im.crop((0, top, w, h)))
+    return pieces
 
 
 def _pdftoppm(data_path, outprefix, dpi, first=None, last=None, timeout=10.0):
@@ -715,7 +895,7 @@ def _pdfium_pages(data: bytes, dpi: int, first: int, last: int) -> list:
         doc.close()
 
 
-def read_pdf(data: bytes, max_pages: int = 12, budget: float = 45.0) -> Extract:
+def read_pdf(data: bytes, max_pages: int = 12, budget: float = 90.0) -> Extract:
     from PIL import Image
 
     t0 = time.time()
@@ -756,7 +936,7 @@ def read_pdf(data: bytes, max_pages: int = 12, budget: float = 45.0) -> Extract:
         order = order[:max_pages]
         if npages > max_pages:
             notes.append(f"ocr: {npages}+ pages, only {max_pages} OCR'd")
-        notes.append(f"ocr: tesseract {LANG} at {DPI} dpi; table pages {table_pages or 'unknown'}")
+        notes.append(f"ocr: {engine()} at {DPI} dpi; table pages {table_pages or 'unknown'}")
         done: dict = {}
         for p in order:
             remaining = deadline - time.time()

@@ -1,0 +1,186 @@
+"""Scans made the way real ones look: printed, stamped, scanned or photographed.
+
+Each document is a report of :func:`nianbao.demo.documents.random_report` rendered as a PDF and
+rasterised, then degraded page by page with a seeded mix of what real scans show: 150–200 dpi,
+a lean of 0.3–1°, speckles, blur, JPEG artefacts, a dark scanner edge, a red seal over the
+signature or over table cells, faint grid lines, uneven light of a photographed page. Some
+documents are one very tall image stitching every page (as portals paste them into articles).
+
+    python -m nianbao.demo.scans OUTDIR [--count 30] [--seed 7]
+
+writes ``<n>-<kind>.<ext>`` with ``<n>-<kind>.expected.json`` (the report rendered) beside each.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import math
+import random
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+from nianbao.demo import documents as D
+
+CONDITIONS = ("lean", "speckle", "blur", "jpeg", "dark_edge", "seal_signature", "seal_cells", "faint_lines",
+              "uneven_light", "low_dpi")
+
+
+def _font(size: int):
+    for path in ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"):
+        try:
+            return ImageFont.truetype(path, size)
+        except OSError:
+            continue
+    return ImageFont.load_default()
+
+
+def seal(size: int, text: str = "示例县人民政府") -> Image.Image:
+    """A red official seal (ring, star, name around the top) on a transparent square."""
+    im = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    d = ImageDraw.Draw(im)
+    red = (205, 30, 35, 170)
+    w = max(3, size // 40)
+    d.ellipse((w, w, size - w, size - w), outline=red, width=w)
+    cx = cy = size / 2
+    r = size * 0.12
+    star = [(cx + r * math.cos(math.radians(-90 + k * 144)), cy + r * math.sin(math.radians(-90 + k * 144))) for k in range(5)]
+    d.polygon(star, fill=red)
+    font = _font(max(10, size // 9))
+    n = len(text)
+    for k, ch in enumerate(text):
+        a = math.radians(-150 + 120 * k / max(n - 1, 1))
+        x, y = cx + size * 0.34 * math.cos(a), cy + size * 0.34 * math.sin(a)
+        d.text((x, y), ch, font=font, fill=red, anchor="mm")
+    return im
+
+
+def degrade(page: Image.Image, conditions: set, rng: random.Random, table_page: bool) -> Image.Image:
+    """One page, as scanned under ``conditions`` (greyscale or colour page in, RGB out)."""
+    im = page.convert("RGB")
+    w, h = im.size
+    if "faint_lines" in conditions:
+        # light toner on the rules: rows and columns that are dark across most of the page
+        a = np.asarray(im).copy()
+        dark = a.min(axis=2) < 140
+        rows = dark.mean(axis=1) > 0.45
+        cols = dark.mean(axis=0) > 0.2
+        mask = (rows[:, None] | cols[None, :]) & dark
+        a[mask] = 205
+        im = Image.fromarray(a)
+    if "seal_cells" in conditions and table_page:
+        s = seal(int(w * 0.22))
+        im.paste(s, (int(w * rng.uniform(0.45, 0.65)), int(h * rng.uniform(0.25, 0.55))), s)
+    if "seal_signature" in conditions and not table_page:
+        s = seal(int(w * 0.25))
+        im.paste(s, (int(w * 0.6), int(h * rng.uniform(0.55, 0.75))), s)
+    if "uneven_light" in conditions:
+        # a photographed page: light falls off towards one side (to 55% at the far edge)
+        axis = rng.choice((0, 1))
+        ramp = np.linspace(1.0, 0.55, h if axis == 0 else w)
+        if rng.random() < 0.5:
+            ramp = ramp[::-1]
+        shade = ramp[:, None] if axis == 0 else ramp[None, :]
+        im = Image.fromarray((np.asarray(im).astype(np.float32) * shade[..., None]).astype(np.uint8))
+    if "lean" in conditions:
+        angle = rng.choice((-1, 1)) * rng.uniform(0.3, 1.0)
+        im = im.rotate(angle, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=(255, 255, 255))
+    if "dark_edge" in conditions:
+        d = ImageDraw.Draw(im)
+        band = int(w * rng.uniform(0.015, 0.03))
+        side = rng.choice(("left", "right"))
+        for k in range(band):
+            v = int(40 + 180 * k / band)
+            x = k if side == "left" else w - 1 - k
+            d.line([(x, 0), (x, h)], fill=(v, v, v))
+    if "blur" in conditions:
+        im = im.filter(ImageFilter.GaussianBlur(rng.uniform(0.5, 0.9)))
+    if "speckle" in conditions:
+        px = im.load()
+        for _ in range(int(w * h * 0.0015)):
+            x, y = rng.randrange(w), rng.randrange(h)
+            v = rng.choice((0, 40, 90))
+            px[x, y] = (v, v, v)
+    if "jpeg" in conditions:
+        buf = io.BytesIO()
+        im.save(buf, "JPEG", quality=rng.randint(30, 50))
+        im = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+    return im
+
+
+def _pages(report: dict, dpi: int) -> list:
+    pdf = D.render(report, "pdf-reportlab")
+    import tempfile
+    import os
+    with tempfile.TemporaryDirectory(prefix="nianbao-scan-") as tmp:
+        path = os.path.join(tmp, "in.pdf")
+        with open(path, "wb") as fh:
+            fh.write(pdf)
+        images = D._page_images(path, dpi, "auto")
+    return [im.copy() for im in images]
+
+
+def _is_table_page(im: Image.Image) -> bool:
+    """A page holding a ruled table: long dark horizontal runs (cheap look at a small copy)."""
+    small = im.convert("L").resize((200, int(200 * im.height / im.width)))
+    rows = [sum(1 for x in range(small.width) if small.getpixel((x, y)) < 160) for y in range(small.height)]
+    return sum(1 for r in rows if r > small.width * 0.6) >= 3
+
+
+def make(report: dict, kind: str, rng: random.Random) -> tuple[bytes, str, list]:
+    """One harsh scan of ``report``: (bytes, extension, conditions applied)."""
+    low = rng.random() < 0.5
+    dpi = 150 if low else 200
+    conditions = {c for c in CONDITIONS if rng.random() < 0.5} | {"lean", "speckle"}
+    conditions.add(rng.choice(("seal_signature", "seal_cells")))
+    if low:
+        conditions.add("low_dpi")
+    pages = [degrade(p, conditions, rng, _is_table_page(p)) for p in _pages(report, dpi)]
+    buf = io.BytesIO()
+    if kind == "tall":
+        width = max(p.width for p in pages)
+        sheet = Image.new("RGB", (width, sum(p.height for p in pages)), (255, 255, 255))
+        y = 0
+        for p in pages:
+            sheet.paste(p, (0, y))
+            y += p.height
+        sheet.save(buf, "JPEG", quality=70)
+        return buf.getvalue(), "jpg", sorted(conditions | {"tall"})
+    pages[0].save(buf, "PDF", resolution=float(dpi), save_all=True, append_images=pages[1:], quality=60)
+    return buf.getvalue(), "pdf", sorted(conditions)
+
+
+def build(outdir, count: int = 30, seed: int = 7) -> list:
+    """Write ``count`` harsh scans (both formats; every fifth one a tall stitched image)."""
+    out = Path(outdir)
+    out.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    made = []
+    for n in range(count):
+        fmt = "2021" if n % 3 else "2019"
+        rep = D.random_report(fmt, 2023 if fmt == "2021" else 2020, f"示例县第{n + 1}局", seed * 1000 + n, blanks=n % 4)
+        kind = "tall" if n % 5 == 4 else "scan"
+        data, ext, conditions = make(rep, kind, rng)
+        name = f"{n:03d}-{kind}.{ext}"
+        (out / name).write_bytes(data)
+        (out / f"{n:03d}-{kind}.expected.json").write_text(json.dumps(
+            {**rep, "rendered": {"file": name, "conditions": conditions}}, ensure_ascii=False), encoding="utf-8")
+        made.append(out / name)
+    return made
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m nianbao.demo.scans", description=__doc__.split("\n\n")[0])
+    ap.add_argument("outdir")
+    ap.add_argument("--count", type=int, default=30)
+    ap.add_argument("--seed", type=int, default=7)
+    a = ap.parse_args(argv)
+    for p in build(a.outdir, a.count, a.seed):
+        print(p)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

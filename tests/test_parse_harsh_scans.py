@@ -1,0 +1,73 @@
+"""Scans made the way real ones look (``nianbao/demo/scans.py``): printed, stamped, scanned or
+photographed. The OCR engine is PP-OCR on ONNX Runtime when installed (``parsers.ocr.engine``)."""
+from __future__ import annotations
+
+import io
+import random
+
+import pytest
+
+from nianbao.demo import documents as D
+from nianbao.demo import scans
+from parsers import ocr, parse
+
+
+def _score(report, got):
+    fields = report["fields"]
+    right = sum(1 for k, v in fields.items() if got["fields"].get(k) == v)
+    wrong = {k: (v, got["fields"].get(k)) for k, v in fields.items()
+             if got["fields"].get(k) is not None and got["fields"].get(k) != v}
+    return right / len(fields), wrong
+
+
+def _never_wrong_when_verified(got, wrong):
+    if all(c["ok"] for c in got["checks"]):
+        assert wrong == {}, wrong
+
+
+def test_engine_is_pp_ocr_when_installed():
+    pytest.importorskip("rapidocr_onnxruntime")
+    assert ocr.engine() == "ppocr"
+
+
+def test_tall_stitched_image_is_cut_into_pages_and_read():
+    """Every page of a report stitched into one tall image (as portals paste them): no engine
+    limit on image size stops it; it is cut at blank rows and each piece read as a page."""
+    from PIL import Image
+    report = D.random_report("2021", 2023, "示例县第9局", 91)
+    rng = random.Random(3)
+    pages = [scans.degrade(p, {"lean", "speckle", "jpeg", "seal_signature"}, rng, scans._is_table_page(p))
+             for p in scans._pages(report, 150)]
+    im = Image.new("RGB", (pages[0].width, sum(p.height for p in pages)), (255, 255, 255))
+    y = 0
+    for p in pages:
+        im.paste(p, (0, y))
+        y += p.height
+    buf = io.BytesIO()
+    im.save(buf, "JPEG", quality=70)
+    data, ext = buf.getvalue(), "jpg"
+    assert im.height > 2.5 * im.width
+    pieces = ocr.split_tall(im.convert("L"))
+    assert len(pieces) >= 2 and sum(p.height for p in pieces) == im.height
+    got = parse(data, filename=f"report.{ext}")
+    assert any("tall image" in n for n in got["notes"])
+    share, wrong = _score(report, got)
+    assert share >= 0.8, (share, wrong)
+    _never_wrong_when_verified(got, wrong)
+
+
+@pytest.mark.parametrize("conditions", [{"lean", "seal_cells", "speckle", "low_dpi"},
+                                        {"lean", "blur", "jpeg", "dark_edge", "seal_signature"}])
+def test_stamped_150_dpi_scan_is_read(conditions):
+    """A seal over table cells on a 150-dpi page, or a blurred JPEG-compressed page with a dark
+    scanner edge: most fields read, none wrong in a report whose checks all pass."""
+    report = D.random_report("2021", 2023, "示例县第3局", 33)
+    rng = random.Random(5)
+    dpi = 150 if "low_dpi" in conditions else 200
+    pages = [scans.degrade(p, conditions, rng, scans._is_table_page(p)) for p in scans._pages(report, dpi)]
+    buf = io.BytesIO()
+    pages[0].save(buf, "PDF", resolution=float(dpi), save_all=True, append_images=pages[1:], quality=60)
+    got = parse(buf.getvalue())
+    share, wrong = _score(report, got)
+    assert share >= 0.8, (share, wrong)
+    _never_wrong_when_verified(got, wrong)
