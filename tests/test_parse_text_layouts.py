@@ -31,6 +31,8 @@ def _exact(rep, got):
 FAMILIES = {
     "pipe_rows": tl.pipe_rows,
     "pipe_cell_per_line": tl.pipe_cell_per_line,
+    "pipe_rows_framed": tl.pipe_rows_framed,
+    "pipe_lines_between_cells": tl.pipe_lines_between_cells,
     "cell_per_line_blank_lines": tl.cell_per_line_blank_lines,
     "space_rows": tl.space_rows,
     "wrapped_labels_values_first": lambda rep: tl.wrapped_labels(rep, values_on_first_line=True),
@@ -48,7 +50,7 @@ def test_layout_family_reads_every_value(family, fmt):
     assert all(c["ok"] for c in got["checks"]), got["checks"]
 
 
-@pytest.mark.parametrize("family", ["pipe_rows", "pipe_cell_per_line"])
+@pytest.mark.parametrize("family", ["pipe_rows", "pipe_cell_per_line", "pipe_rows_framed"])
 def test_pipe_layouts_keep_blank_cells_null(family):
     rep = _rep("2021", blanks=12, seed=5)
     got = _read(FAMILIES[family](rep))

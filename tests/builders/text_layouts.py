@@ -72,6 +72,24 @@ def pipe_rows(rep, **kw) -> str:
     return _lines(rep, printed(rep, **kw), lambda cells: " | ".join(cells) + " |")
 
 
+def pipe_rows_framed(rep, **kw) -> str:
+    """``| 规章  | 0  | 0  | 0  |``: rows opened and closed by a pipe, two spaces before each."""
+    return _lines(rep, printed(rep, **kw), lambda cells: "| " + "".join(f"{c}  | " for c in cells).rstrip())
+
+
+def pipe_lines_between_cells(rep, **kw) -> str:
+    """One cell per line with a lone ``|`` line between every two cells (and opening each row)."""
+    out = intro(rep)
+    for kind, c in printed(rep, **kw):
+        if kind == "heading":
+            out.append(c)
+            continue
+        out.append("|")
+        for cell in c:
+            out += [cell, "|"]
+    return "\n".join(out) + "\n"
+
+
 def pipe_cell_per_line(rep, **kw) -> str:
     """One cell per line closed by `` |`` (a long label's pipe on the next line), header rows
     padded with ``|||`` lines, a blank cell a lone ``|`` line."""
