@@ -507,6 +507,42 @@ def _digits_single(crop, tmpdir, name, deadline):
     return ("".join(w["text"] for w in words), min((w["conf"] for w in words), default=0.0))
 
 
+def _words_by_cell(words, cells) -> tuple[dict, list]:
+    """Words to the grid cell holding their centre ({cell index: [words]}), and the rest."""
+    inside: dict = {}
+    loose = []
+    for w in words:
+        cx, cy = (w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2
+        for ci, c in enumerate(cells):
+            if c["x0"] <= cx <= c["x1"] and c["y0"] <= cy <= c["y1"]:
+                inside.setdefault(ci, []).append(w)
+                break
+        else:
+            loose.append(w)
+    return inside, loose
+
+
+def _grid_rows(cells, texts, page_no, keep_unread: bool = False) -> list:
+    """The grid's bands as table rows [(y, [Cell], True)]; ``texts``: {cell: (text, conf)}. A
+    cell's confidence is kept when it was read (and, with ``keep_unread``, when it had ink that
+    nothing could read: conf 0)."""
+    items = []
+    byband: dict = {}
+    for ci, c in enumerate(cells):
+        byband.setdefault(c["band"], []).append(ci)
+    for bi in sorted(byband):
+        cis = sorted(byband[bi], key=lambda k: cells[k]["x0"])
+        row = []
+        for col, ci in enumerate(cis):
+            t, conf = texts[ci]
+            where = {"page": page_no, "row": bi, "col": col}
+            if conf is not None and (t or (keep_unread and conf == 0.0)):
+                where["conf"] = round(conf, 1)
+            row.append(Cell(t, where))
+        items.append((cells[cis[0]]["y0"], row, True))
+    return items
+
+
 def _cell_text(ws) -> str:
     return join_lines(_join(line) for line in _line_groups(ws))
 
@@ -621,16 +657,7 @@ def _pp_straight(im, page_no, deadline):
             else:
                 items.append((top, [Cell(_join(line), {"page": page_no})], False))
         return {"grid": False, "items": items}
-    inside: dict = {}
-    loose = []
-    for w in words:
-        cx, cy = (w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2
-        for ci, c in enumerate(cells):
-            if c["x0"] <= cx <= c["x1"] and c["y0"] <= cy <= c["y1"]:
-                inside.setdefault(ci, []).append(w)
-                break
-        else:
-            loose.append(w)
+    inside, loose = _words_by_cell(words, cells)
     clean, _ = _prepare(g)
     cbw = clean.point(lambda p: 0 if p < 170 else 255)
     texts, unread = {}, []
@@ -648,20 +675,7 @@ def _pp_straight(im, page_no, deadline):
     for (ci, _), (t, conf) in zip(unread, _pp_rec([c for _, c in unread])):
         if t:
             texts[ci] = (_pp_cell_text(t), conf)
-    items = []
-    byband: dict = {}
-    for ci, c in enumerate(cells):
-        byband.setdefault(c["band"], []).append(ci)
-    for bi in sorted(byband):
-        cis = sorted(byband[bi], key=lambda k: cells[k]["x0"])
-        row = []
-        for col, ci in enumerate(cis):
-            t, conf = texts[ci]
-            where = {"page": page_no, "row": bi, "col": col}
-            if conf is not None and (t or conf == 0.0):
-                where["conf"] = round(conf, 1)
-            row.append(Cell(t, where))
-        items.append((cells[cis[0]]["y0"], row, True))
+    items = _grid_rows(cells, texts, page_no, keep_unread=True)
     for line in _pp_lines(loose):
         items.append((min(w["top"] for w in line), [Cell(_join(line), {"page": page_no})], False))
     items.sort(key=lambda it: it[0])
@@ -681,16 +695,7 @@ def _ocr_straight(im, page_no, tmpdir, deadline):
         return {"grid": False, "items": [(min((c.where.get("y", 0) for c in r), default=0), r, t)
                                           for r, t in rows]}
     cbw = clean.point(lambda p: 0 if p < 170 else 255)
-    inside: dict = {}
-    loose = []
-    for w in words:
-        cx, cy = (w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2
-        for ci, c in enumerate(cells):
-            if c["x0"] <= cx <= c["x1"] and c["y0"] <= cy <= c["y1"]:
-                inside.setdefault(ci, []).append(w)
-                break
-        else:
-            loose.append(w)
+    inside, loose = _words_by_cell(words, cells)
     texts, cand, crops = {}, [], []
     for ci, c in enumerate(cells):
         box = _ink_box(cbw, (c["x0"], c["y0"], c["x1"], c["y1"]), pad=4)
@@ -742,20 +747,7 @@ def _ocr_straight(im, page_no, tmpdir, deadline):
                 texts[ci] = (fix_numeric(texts[ci][0]), 0.0)
         elif dt and dconf >= 70 and _NUMERIC.fullmatch(dt.replace(",", "")):
             texts[ci] = (dt, dconf)
-    items = []
-    byband: dict = {}
-    for ci, c in enumerate(cells):
-        byband.setdefault(c["band"], []).append(ci)
-    for bi in sorted(byband):
-        cis = sorted(byband[bi], key=lambda k: cells[k]["x0"])
-        row = []
-        for col, ci in enumerate(cis):
-            t, conf = texts[ci]
-            where = {"page": page_no, "row": bi, "col": col}
-            if conf is not None and t:
-                where["conf"] = round(conf, 1)
-            row.append(Cell(t, where))
-        items.append((cells[cis[0]]["y0"], row, True))
+    items = _grid_rows(cells, texts, page_no)
     lines: dict = {}
     for w in loose:
         if _JUNK.match(w["text"]):
