@@ -29,7 +29,8 @@ realcheck: install
 install: sysdeps $(VENV)/.installed
 
 # Debian packages the real parts need: Chromium (JS portals, UI test), LibreOffice (DOC/WPS),
-# tesseract with Chinese (scans), poppler (rasterising), CJK fonts. Installed only when missing.
+# tesseract with Chinese (fallback OCR), poppler (rasterising), CJK fonts, and the libraries
+# OpenCV (under PP-OCR) loads. Installed only when missing.
 sysdeps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
@@ -38,6 +39,8 @@ sysdeps:
 	(tesseract --list-langs 2>/dev/null | grep -q chi_sim) || missing="$$missing tesseract-ocr-chi-sim"; \
 	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	(fc-list 2>/dev/null | grep -qi "CJK") || missing="$$missing fonts-noto-cjk"; \
+	(/sbin/ldconfig -p 2>/dev/null | grep -q "libGL.so.1") || missing="$$missing libgl1"; \
+	(/sbin/ldconfig -p 2>/dev/null | grep -q "libglib-2.0.so.0") || missing="$$missing libglib2.0-0"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing Debian packages:$$missing"; \
