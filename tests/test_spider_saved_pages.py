@@ -26,6 +26,11 @@ def _requests(results) -> list:
     return [r for r in results if isinstance(r, scrapy.Request)]
 
 
+def _list_requests(platform, page, url) -> list:
+    """The requests a spider makes from a saved list page of a report column."""
+    return _requests(_spider(platform, url).parse_list(_response(platform, page, url, in_column=True)))
+
+
 def _attachment_urls(platform, page, url, **meta):
     spider = _spider(platform, url)
     out = list(spider.parse_article(_response(platform, page, url, **meta)))
@@ -49,8 +54,7 @@ def test_trs_appendix_written_by_script_is_fetched():
 
 def test_trs_list_pages_from_pager_variables_and_reports_only():
     url = "http://www.example-trs.gov.cn/zwgk/ndbg/index.shtml"
-    spider = _spider("trs", url)
-    reqs = _requests(spider.parse_list(_response("trs", "list_pager_from_variables.html", url, in_column=True)))
+    reqs = _list_requests("trs", "list_pager_from_variables.html", url)
     pages = sorted(r.url for r in reqs if r.meta.get("kind") == "list")
     docs = sorted(r.url for r in reqs if r.meta.get("kind") != "list")
     assert pages == [f"http://www.example-trs.gov.cn/zwgk/ndbg/index_{n}.shtml" for n in (1, 2, 3)]
@@ -72,8 +76,7 @@ def test_hanweb_onclick_download_is_fetched():
 
 def test_hanweb_datastore_records_and_proxy_posts():
     url = "http://www.example-hw.gov.cn/col/col1308/index.html"
-    spider = _spider("hanweb", url)
-    reqs = _requests(spider.parse_list(_response("hanweb", "column_datastore.html", url, in_column=True)))
+    reqs = _list_requests("hanweb", "column_datastore.html", url)
     docs = sorted(r.url for r in reqs if r.meta.get("kind") != "list")
     posts = [r for r in reqs if r.method == "POST"]
     assert docs == ["http://www.example-hw.gov.cn/art/2024/1/29/art_1308_880007.html",
@@ -96,8 +99,7 @@ def test_gd_pdf_in_viewer_iframe_is_fetched():
 
 def test_gd_list_reports_and_next_pages():
     url = "https://www.example-gd.gov.cn/zwgk/ndbg/index.html"
-    spider = _spider("gdzwfw", url)
-    reqs = _requests(spider.parse_list(_response("gdzwfw", "list_next_page.html", url, in_column=True)))
+    reqs = _list_requests("gdzwfw", "list_next_page.html", url)
     assert sorted(r.url for r in reqs if r.meta.get("kind") == "list") == [
         "https://www.example-gd.gov.cn/zwgk/ndbg/index_2.html", "https://www.example-gd.gov.cn/zwgk/ndbg/index_3.html"]
     assert len([r for r in reqs if r.meta.get("kind") != "list"]) == 2
@@ -133,8 +135,7 @@ def test_missing_attachments_are_recorded_with_their_own_kind(status, kind):
 
 def test_generic_numbered_list_pages():
     url = "http://www.example-gen.gov.cn/xxgk/ndbg/list_1.htm"
-    spider = _spider("generic", url)
-    reqs = _requests(spider.parse_list(_response("generic", "list_numbered_pages.html", url, in_column=True)))
+    reqs = _list_requests("generic", "list_numbered_pages.html", url)
     assert sorted(r.url for r in reqs if r.meta.get("kind") == "list") == [
         f"http://www.example-gen.gov.cn/xxgk/ndbg/list_{n}.htm" for n in (2, 3, 9)]
     assert len([r for r in reqs if r.meta.get("kind") != "list"]) == 2
@@ -205,8 +206,7 @@ def test_epoint_attachments_without_extension_are_fetched():
 
 def test_generic_webforms_list_pages_by_posting_the_form_back():
     url = "http://www.example-gen.gov.cn/xxgk/List.aspx?CategoryNum=004002"
-    spider = _spider("generic", url)
-    reqs = _requests(spider.parse_list(_response("generic", "list_webforms_postback.html", url, in_column=True)))
+    reqs = _list_requests("generic", "list_webforms_postback.html", url)
     posts = [r for r in reqs if r.method == "POST"]
     from urllib.parse import parse_qs
     forms = [parse_qs(r.body.decode()) for r in posts]
