@@ -856,6 +856,163 @@ def build_webforms(s: Site):
     s.handle("/xxgk/List.aspx", listing)
 
 
+# ------------------------------------------------------------------ Hanweb xxgk module
+def build_hanweb_xxgk(s: Site):
+    """Hanweb's 信息公开 module: the report column is an empty div filled by ``POST
+    /module/xxgk/search.jsp`` (category ``infotypeId`` in a script variable, 2 rows a page,
+    ``共 N 页``, 1-based ``currpage``); the catalogue's search form (``vc_title``) finds a report
+    filed under a category no link leads to; the catalogue tree frame is never needed."""
+    s.add("/", gov_page("示例省生态环境厅", "<div class=\"nav\"><a href=\"/col/col1229100/index.html\">政府信息公开</a></div>", site=s.name))
+    s.add("/col/col1229100/index.html", gov_page("政府信息公开", (
+        "<form name=\"searchform\" action=\"/module/xxgk/search.jsp\" method=\"post\">"
+        "<input type=\"hidden\" name=\"infotypeId\" value=\"0\"><input type=\"hidden\" name=\"jdid\" value=\"1756\">"
+        "<input type=\"hidden\" name=\"area\" value=\"002482429\"><input type=\"hidden\" name=\"divid\" value=\"div1474300\">"
+        "标题：<input type=\"text\" name=\"vc_title\"><input type=\"submit\" value=\"检索\"></form>"
+        "<ul><li><a href=\"/col/col1229105/index.html\">政府信息公开年报</a></li>"
+        "<li><a href=\"/col/col1229106/index.html\">政府信息公开指南</a></li></ul>"
+        "<iframe src=\"/module/xxgk/tree.jsp?area=002482429\"></iframe>"), site=s.name))
+    s.never.append("/module/xxgk/tree.jsp")
+    s.add("/col/col1229106/index.html", gov_page("政府信息公开指南", "<div id=\"zoom\"><p>指南正文</p></div>", site=s.name))
+    s.add("/col/col1229105/index.html", gov_page("政府信息公开年报", (
+        "<div id=\"div1474328\"></div><script>var infotypeId = 'B001AG001'; var jdid = '1756';"
+        "$.post('/module/xxgk/search.jsp?standardXxgk=0&texttype=0&fbtime=-1&currpage=1',"
+        "{infotypeId: infotypeId, jdid: jdid, area: '002482429', divid: 'div1474328', currpage: 1},"
+        "function (h) { $('#div1474328').html(h); });</script>"), site=s.name))
+    column, hidden = [], []
+    agencies = ["示例省生态环境厅", "示例省生态环境厅机关", "示例省辐射环境监督站", "示例省固体废物管理中心", "示例省环境科学研究院"]
+    for k, agency in enumerate(agencies):
+        rep = report(901 + k, agency, 2023 - (k % 3))
+        path = f"/art/2024/1/{20 + k}/art_1229105_5887{k:04d}.html"
+        s.add(path, gov_page(rep["title"], f"<div id=\"zoom\">{report_inner(rep)}</div>", site=s.name))
+        s.reports.append(path)
+        column.append((rep["title"], path, f"2024-01-{20 + k}"))
+    rep = report(909, "示例省环境监测中心")
+    path = "/art/2024/1/31/art_1229188_5890001.html"
+    s.add(path, gov_page(rep["title"], f"<div id=\"zoom\">{report_inner(rep)}</div>", site=s.name))
+    s.reports.append(path)
+    hidden.append((rep["title"], path, "2024-01-31"))
+    others = [("示例省生态环境厅关于2023年度环境影响评价文件审批情况的公告", "/art/2024/2/1/art_1229107_5891001.html", "2024-02-01")]
+    s.add(others[0][1], gov_page(others[0][0], "<div id=\"zoom\"><p>公告正文</p></div>", site=s.name))
+    s.distractors.append(others[0][1])
+
+    def search(site, method, path, qs, form):
+        if method != "POST":
+            return 405, {"Content-Type": "text/plain"}, b"POST only"
+        f = {k: v[0] for k, v in parse_qs(form.decode(), keep_blank_values=True).items()}
+        words = f.get("vc_title", "")
+        if f.get("infotypeId") == "B001AG001":
+            rows = column
+        elif words:
+            rows = [r for r in column + hidden + others if words in r[0]]
+        else:
+            rows = others
+        page, per = int(f.get("currpage") or 1), 2
+        pages = max(1, -(-len(rows) // per))
+        chunk = rows[(page - 1) * per: page * per]
+        body = "<table class=\"tb_title\"><tr><td>序号</td><td>名称</td><td>生成日期</td></tr>" + "".join(
+            f"<tr class=\"tr_main_value_{'odd' if i % 2 == 0 else 'even'}\"><td>{i + 1}</td><td><a href=\"{site.base}{p}\" "
+            f"title=\"{esc(t)}\" target=\"_blank\">{esc(trunc(t, 20))}</a></td><td>{d}</td></tr>"
+            for i, (t, p, d) in enumerate(chunk)) + "</table>" + (
+            f"<table class=\"tb_page\"><tr><td>共&nbsp;{pages}&nbsp;页&nbsp;共&nbsp;{len(rows)}&nbsp;条&nbsp;"
+            "<a href=\"javascript:void(0)\" onclick=\"searchPage(2)\">下一页</a></td></tr></table>")
+        return 200, {"Content-Type": "text/html; charset=utf-8"}, body.encode()
+    s.handle("/module/xxgk/search.jsp", search)
+
+
+# ------------------------------------------------------------------ Hanweb JPaaS publishing server
+def build_jpaas(s: Site):
+    """A JPaaS column: the list comes from ``GET /api-gateway/jpaas-publish-server/front/page/
+    build/unit``, the page only inside ``paramJson`` (3 a page); past the last page the list is empty."""
+    s.add("/", gov_page("示例市交通运输局", "<div class=\"nav\"><a href=\"/zfxxgk/index.html\">政府信息公开</a></div>", site=s.name))
+    s.add("/zfxxgk/index.html", gov_page("政府信息公开", "<ul><li><a href=\"/col/col2405/index.html\">政府信息公开年报</a></li></ul>", site=s.name))
+    s.add("/col/col2405/index.html", gov_page("政府信息公开年报", (
+        "<ul class=\"news-list\" id=\"list_3f8a\"></ul><script>var unitConfig = { webId: 'w7c4f29a1', "
+        "pageId: 'p5e1a88c2', tplSetId: 't2d3e4f5a', tagId: 'list' };"
+        "$.get('/api-gateway/jpaas-publish-server/front/page/build/unit', unitConfig);</script>"), site=s.name))
+    rows = []
+    for k in range(6):
+        if k == 2:
+            t, path = "示例市交通运输局关于开展道路运输安全检查的通知", "/art/2023/11/2/art_2405_3299810.html"
+            s.add(path, gov_page(t, "<div id=\"zoom\"><p>通知正文</p></div>", site=s.name))
+            s.distractors.append(path)
+        else:
+            rep = report(921 + k, ["示例市交通运输局", "示例市公路事业发展中心", "", "示例市运输管理处", "示例市港航事业发展中心", "示例市交通运输综合行政执法支队"][k])
+            t, path = rep["title"], f"/art/2024/1/{20 + k}/art_2405_33104{k:02d}.html"
+            s.add(path, gov_page(t, f"<div id=\"zoom\">{report_inner(rep)}</div>", site=s.name))
+            s.reports.append(path)
+        rows.append((t, path))
+
+    def unit(site, method, path, qs, form):
+        if qs.get("webId") != ["w7c4f29a1"] or qs.get("tplSetId") != ["t2d3e4f5a"]:
+            return 200, {"Content-Type": "application/json"}, b'{"success": false, "data": null}'
+        try:
+            page = int(json.loads(qs["paramJson"][0])["pageNo"])
+        except (KeyError, ValueError):
+            page = 1
+        html = "".join(li(p, t) for t, p in rows[(page - 1) * 3: page * 3])
+        return 200, {"Content-Type": "application/json;charset=UTF-8"}, json.dumps(
+            {"success": True, "code": 200, "data": {"html": html}}, ensure_ascii=False).encode()
+    s.handle("/api-gateway/jpaas-publish-server/front/page/build/unit", unit)
+
+
+# ------------------------------------------------------------------ Epoint, raw JSON API
+def build_epoint_json(s: Site):
+    """Epoint's 信息公开 pages as several cities run them: ``siteInfo`` only in
+    ``/js/webBuilderCommon.js``; ``lightfrontaction/getgovinfolist`` takes a raw JSON body only
+    (a form post is answered 500); 2 records a page in ``custom.data``, ``custom.total``; the
+    detail pages are plain HTML."""
+    s.add("/", gov_page("示例市发展和改革委员会", "<div class=\"nav\"><a href=\"/dynamic/zwgk/govInfoPub.html\">政府信息公开</a></div>", site=s.name))
+    s.add("/dynamic/zwgk/govInfoPub.html", "")
+
+    def column(site, method, path, qs, form):
+        cat = qs.get("categorynum", [""])[0]
+        if not cat:
+            body = gov_page("政府信息公开", "<ul><li><a href=\"/dynamic/zwgk/govInfoPub.html?categorynum=003006\">"
+                                          "政府信息公开年报</a></li></ul>", site=s.name)
+        else:
+            body = gov_page("政府信息公开年报", "<table><tbody id=\"govInfoList\"></tbody></table><div id=\"pageBar\"></div>",
+                            site=s.name, extra_head="<script src=\"/js/jquery-1.11.3.min.js\"></script>"
+                                                    "<script src=\"/js/webBuilderCommon.js\"></script>")
+        return 200, {"Content-Type": "text/html; charset=utf-8"}, body.encode()
+    s.handle("/dynamic/zwgk/govInfoPub.html", column)
+    s.add("/js/webBuilderCommon.js", "var siteInfo = {\"projectName\": \"/EWB-FRONT\", \"siteGuid\": "
+          "\"bd6e0f7a-1c2b-4d3e-9f80-112233445566\"};\nfunction getQueryString(n) { return ''; }\n",
+          ctype="application/javascript")
+    s.add("/js/jquery-1.11.3.min.js", "/* jquery */", ctype="application/javascript")
+    records = []
+    for k in range(5):
+        rep = report(941 + k, ["示例市发展和改革委员会", "示例市粮食和物资储备局", "示例市价格监测中心", "示例市能源局", "示例市节能监察支队"][k])
+        path = f"/dynamic/zwgk/govInfoPubDetail.html?infoid=8e{k:06d}&categorynum=003006"
+        records.append({"infoid": f"8e{k:06d}", "title": rep["title"], "realtitle": rep["title"],
+                        "infourl": path, "infodate": f"2024-01-{20 + k}"})
+        s.reports.append(path)
+        records[-1]["rep"] = rep
+    s.add("/dynamic/zwgk/govInfoPubDetail.html", "")
+
+    def detail(site, method, path, qs, form):
+        rec = next((r for r in records if qs.get("infoid") == [r["infoid"]]), None)
+        if rec is None:
+            return 404, {"Content-Type": "text/html"}, b"not found"
+        return 200, {"Content-Type": "text/html; charset=utf-8"}, gov_page(
+            rec["title"], f"<div class=\"mian-cont\">{report_inner(rec['rep'])}</div>", site=s.name).encode()
+    s.handle("/dynamic/zwgk/govInfoPubDetail.html", detail)
+
+    def api(site, method, path, qs, form):
+        try:
+            params = json.loads(form.decode())
+        except ValueError:
+            return 500, {"Content-Type": "text/html"}, b"<html><body>java.lang.NullPointerException</body></html>"
+        if method != "POST" or "params" in params:
+            return 500, {"Content-Type": "text/html"}, b"<html><body>Internal Server Error</body></html>"
+        page = int(params.get("pageIndex", 0))
+        chunk = [{k: v for k, v in r.items() if k != "rep"} for r in records[page * 2:(page + 1) * 2]]
+        if params.get("categorynum") != "003006":
+            chunk = []
+        return 200, {"Content-Type": "application/json;charset=UTF-8"}, json.dumps(
+            {"custom": {"total": len(records), "data": chunk}}, ensure_ascii=False).encode()
+    s.handle("/EWB-FRONT/rest/lightfrontaction/getgovinfolist", api)
+
+
 # ------------------------------------------------------------------------------------ faults
 def build_jsl_host(s: Site):
     s.host_blocked = True
@@ -882,7 +1039,8 @@ def build_offsite(s: Site):
 
 PLATFORMS = {"trs_shtml": "trs", "trs_old": "trs", "hanweb2": "hanweb", "gd2": "gdzwfw",
              "epoint2": "epoint", "jsl_host": "generic", "noentry": "generic", "trs_appendix": "trs",
-             "epoint_api": "epoint", "webforms": "generic"}
+             "epoint_api": "epoint", "webforms": "generic", "hanweb_xxgk": "hanweb", "jpaas": "hanweb",
+             "epoint_json": "epoint"}
 
 
 class AltHandle:
@@ -939,7 +1097,8 @@ def start() -> AltHandle:
         ("epoint2", "示例市公共资源交易中心", "epoint"), ("jsl_host", "示例镇人民政府", "generic"),
         ("noentry", "示例乡人民政府", "generic"), ("offsite", "示例市人民政府", "generic"),
         ("trs_appendix", "示例县人民政府", "trs"), ("epoint_api", "示例市人民政府门户", "epoint"),
-        ("webforms", "示例区人民政府", "generic")]}
+        ("webforms", "示例区人民政府", "generic"), ("hanweb_xxgk", "示例省生态环境厅", "hanweb"),
+        ("jpaas", "示例市交通运输局", "hanweb"), ("epoint_json", "示例市发展和改革委员会", "epoint")]}
     off = sites["offsite"]
     build_trs_shtml(sites["trs_shtml"])
     build_trs_old(sites["trs_old"], off)
@@ -952,6 +1111,9 @@ def start() -> AltHandle:
     build_trs_appendix(sites["trs_appendix"])
     build_epoint_api(sites["epoint_api"])
     build_webforms(sites["webforms"])
+    build_hanweb_xxgk(sites["hanweb_xxgk"])
+    build_jpaas(sites["jpaas"])
+    build_epoint_json(sites["epoint_json"])
     for s in sites.values():
         threading.Thread(target=s.server.serve_forever, daemon=True).start()
     return AltHandle(sites)

@@ -16,9 +16,8 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-KEYS = ["trs_shtml", "trs_old", "hanweb2", "gd2", "epoint2", "jsl_host", "noentry", "trs_appendix", "epoint_api",
-        "webforms"]
-REPORTING = ["trs_shtml", "trs_old", "hanweb2", "gd2", "epoint2", "trs_appendix", "epoint_api", "webforms"]
+REPORTING = ["trs_shtml", "trs_old", "hanweb2", "gd2", "epoint2", "trs_appendix", "epoint_api", "webforms",
+             "hanweb_xxgk", "jpaas", "epoint_json"]
 
 
 def _norm(u: str) -> str:
@@ -245,3 +244,25 @@ def test_epoint_list_read_through_its_api(crawled, mode):
 def test_webforms_pages_posted_back(crawled, mode):
     posts = [p for m, p, st in crawled[mode]["logs"]["webforms"] if m == "POST"]
     assert len(posts) == 2 and all(p.startswith("/xxgk/List.aspx") for p in posts), posts
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_hanweb_xxgk_column_and_catalogue_search(alt, crawled, mode):
+    log = crawled[mode]["logs"]["hanweb_xxgk"]
+    posts = [p for m, p, st in log if m == "POST" and p.startswith("/module/xxgk/search.jsp")]
+    assert len(posts) >= 3 + 2, posts          # the column's 3 pages, then 年度报告 and 年报 searches
+    assert not [p for _, p, _ in log if p.startswith("/module/xxgk/tree.jsp")]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_jpaas_list_read_page_by_page_until_it_repeats_or_empties(crawled, mode):
+    gets = [p for m, p, st in crawled[mode]["logs"]["jpaas"] if "jpaas-publish-server" in p]
+    assert len(gets) == 3, gets                 # pages 1 and 2 hold 6 rows, page 3 is empty
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_epoint_raw_json_api_found_after_the_form_post_fails(crawled, mode):
+    log = crawled[mode]["logs"]["epoint_json"]
+    assert ("GET", "/js/webBuilderCommon.js", 200) in log
+    api = [st for m, p, st in log if p.startswith("/EWB-FRONT/rest/lightfrontaction/getgovinfolist")]
+    assert api == [500, 200, 200, 200], api     # the form post, then pages 0, 1, 2 as JSON

@@ -10,6 +10,9 @@ from scrapy.http import HtmlResponse, Response
 
 from crawler.spiders import SPIDERS
 
+import json
+from urllib.parse import parse_qs
+
 PAGES = Path(__file__).parent / "fixtures" / "portals"
 
 
@@ -183,18 +186,57 @@ def test_epoint_list_api_answer_gives_reports_and_zero_based_pages():
 def test_epoint_govinfo_list_shape_and_fallbacks():
     url = "http://www.example-ep.gov.cn/dynamic/zwgk/govInfoPub.html?categorynum=003011"
     spider, (api,) = _epoint_list("epoint", url)
+    assert api.url.endswith("/rest/lightfrontaction/getgovinfolist")      # govInfoPub's own API first
     docs = [r.url for r in _api_answer(spider, api, "list_api_govinfo.json")]
     assert docs == ["http://www.example-ep.gov.cn/dynamic/zwgk/govInfoPubDetail.html?infoid=7e000001&categorynum=003011",
                     "http://www.example-ep.gov.cn/dynamic/zwgk/govInfoPubDetail.html?infoid=7e000003&categorynum=003011"]
     from scrapy.http import TextResponse
-    # an answer of unknown shape: the same parameters by GET, then the next API, then Chromium
-    get, = _requests(spider.parse_epoint_list(TextResponse(url=api.url, body=b"<html>error</html>", encoding="utf-8", request=api)))
+
+    def answer(req, body):
+        out, = _requests(spider.parse_epoint_list(TextResponse(url=req.url, body=body, encoding="utf-8", request=req)))
+        return out
+    # an unreadable answer: the same parameters as a raw JSON body, wrapped with a token, by GET,
+    # then the next API, then Chromium
+    spider, (api,) = _epoint_list("epoint", url)
+    as_json = answer(api, b"<html>error</html>")
+    assert as_json.method == "POST" and json.loads(as_json.body)["categorynum"] == "003011"
+    token = answer(as_json, b"{}")
+    assert json.loads(token.body)["params"]["pageIndex"] == 0 and json.loads(token.body)["token"] == ""
+    get = answer(token, b'{"custom": {"total": 0, "data": []}}')
     assert get.method == "GET" and "params=" in get.url
-    nxt, = _requests(spider.parse_epoint_list(TextResponse(url=get.url, body=b"{}", encoding="utf-8", request=get)))
-    assert nxt.url.endswith("/rest/lightfrontaction/getgovinfolist") and nxt.method == "POST"
-    get2, = _requests(spider.parse_epoint_list(TextResponse(url=nxt.url, body=b"{}", encoding="utf-8", request=nxt)))
-    render, = _requests(spider.parse_epoint_list(TextResponse(url=get2.url, body=b"{}", encoding="utf-8", request=get2)))
+    nxt = answer(get, b"{}")
+    assert nxt.url.endswith("/rest/frontAppCustomAction/getPageInfoListNew") and nxt.method == "POST"
+    for _ in range(3):
+        nxt = answer(nxt, b"{}")
+    render = answer(nxt, b"{}")
     assert render.meta.get("playwright") and render.url == url
+
+
+def test_epoint_site_info_from_the_sites_script_and_the_way_that_answered_is_kept():
+    from scrapy.http import TextResponse
+    url = "http://www.example-ep.gov.cn/dynamic/zwgk/govInfoPub.html?categorynum=003006"
+    spider = _spider("epoint", url)
+    script, = [r for r in _requests(spider.parse_list(_response("epoint", "column_govinfopub_external_siteinfo.html", url, in_column=True)))
+               if r.meta.get("epoint_script")]
+    assert script.url == "http://www.example-ep.gov.cn/js/webBuilderCommon.js"
+    # a second column of the same portal waits for the same script
+    url2 = "http://www.example-ep.gov.cn/dynamic/zwgk/govInfoPub.html?categorynum=003007"
+    waiting = _requests(spider.parse_list(_response("epoint", "column_govinfopub_external_siteinfo.html", url2, in_column=True)))
+    assert not [r for r in waiting if r.meta.get("epoint_script") or r.meta.get("epoint")]
+    body = (PAGES / "epoint" / "webBuilderCommon.js").read_bytes()
+    apis = _requests(spider.parse_epoint_script(TextResponse(url=script.url, body=body, encoding="utf-8", request=script)))
+    assert [a.url for a in apis] == ["http://www.example-ep.gov.cn/EWB-FRONT/rest/lightfrontaction/getgovinfolist"] * 2
+    params = [json.loads(parse_qs(a.body.decode())["params"][0]) for a in apis]
+    assert [p["categorynum"] for p in params] == ["003006", "003007"]
+    assert {p["siteGuid"] for p in params} == {"bd6e0f7a-1c2b-4d3e-9f80-112233445566"}
+    # the site answers raw JSON bodies only: once it has, the next column asks that way first
+    as_json, = _requests(spider.parse_epoint_list(TextResponse(url=apis[0].url, body=b"", encoding="utf-8", request=apis[0])))
+    _api_answer(spider, as_json, "list_api_govinfo.json")
+    url3 = "http://www.example-ep.gov.cn/dynamic/zwgk/govInfoPub.html?categorynum=003008"
+    api3, = [r for r in _requests(spider.parse_list(_response("epoint", "column_govinfopub_external_siteinfo.html", url3, in_column=True)))
+             if r.meta.get("epoint")]
+    assert api3.headers.get("Content-Type", b"").startswith(b"application/json")
+    assert json.loads(api3.body)["categorynum"] == "003008"
 
 
 def test_epoint_attachments_without_extension_are_fetched():
@@ -215,3 +257,67 @@ def test_generic_webforms_list_pages_by_posting_the_form_back():
     assert all(r.url == "http://www.example-gen.gov.cn/xxgk/List.aspx?CategoryNum=004002" for r in posts)
     docs = [r.url for r in reqs if r.meta.get("kind") != "list"]
     assert len(docs) == 2
+
+
+def test_hanweb_xxgk_column_posts_its_search_form_and_pages_by_currpage():
+    from scrapy.http import HtmlResponse as Html
+    url = "http://www.example-hw.gov.cn/col/col1229100/index.html"
+    spider = _spider("hanweb", url)
+    reqs = _requests(spider.parse_list(_response("hanweb", "column_xxgk_search.html", url, in_column=True)))
+    search, = [r for r in reqs if "search.jsp" in r.url]
+    assert search.method == "POST" and search.url.startswith("http://www.example-hw.gov.cn/module/xxgk/search.jsp")
+    form = {k: v[0] for k, v in parse_qs(search.body.decode(), keep_blank_values=True).items()}
+    assert (form["infotypeId"], form["jdid"], form["area"], form["divid"], form["currpage"]) == (
+        "B001AG001", "1756", "002482429", "div1474328", "1")
+    assert not [r for r in reqs if "tree.jsp" in r.url]            # the catalogue tree is not the list
+    answer = Html(url=search.url, body=(PAGES / "hanweb" / "xxgk_search_answer.html").read_bytes(),
+                  encoding="utf-8", request=search)
+    out = _requests(spider.parse_list(answer))
+    docs = sorted(r.url for r in out if r.meta.get("kind") != "list")
+    assert docs == ["http://www.example-hw.gov.cn/art/2022/1/28/art_1229100_58302117.html",
+                    "http://www.example-hw.gov.cn/art/2023/1/30/art_1229100_58610442.html",
+                    "http://www.example-hw.gov.cn/art/2024/1/22/art_1229100_58871001.html"]
+    pages = [parse_qs(r.body.decode())["currpage"] for r in out if r.meta.get("xxgk")]
+    assert pages == [["2"], ["3"]]
+
+
+@pytest.mark.parametrize("platform", ["hanweb", "auto"])
+def test_hanweb_catalogue_search_form_is_asked_for_reports_once(platform):
+    url = "http://www.example-hw.gov.cn/module/xxgk/index.jsp?area=002276772"
+    spider = _spider(platform, url)
+    reqs = [r for r in _requests(spider.parse_list(_response("hanweb", "xxgk_catalogue_search_form.html", url))) if r.meta.get("xxgk")]
+    forms = [{k: v[0] for k, v in parse_qs(r.body.decode(), keep_blank_values=True).items()} for r in reqs]
+    assert [f["vc_title"] for f in forms] == ["年度报告", "年报"]
+    assert all(f["area"] == "002276772" and f["jdid"] == "2811" and f["infotypeId"] == "" for f in forms)
+    again = _requests(spider.parse_list(_response("hanweb", "xxgk_catalogue_search_form.html", url + "&x=1")))
+    assert not [r for r in again if r.meta.get("xxgk")]
+
+
+@pytest.mark.parametrize("platform", ["hanweb", "auto"])
+def test_hanweb_jpaas_column_reads_the_publishing_server(platform):
+    from scrapy.http import TextResponse
+    url = "http://jtj.example-hw.gov.cn/col/col2405/index.html"
+    spider = _spider(platform, url)
+    reqs = _requests(spider.parse_list(_response("hanweb", "column_jpaas.html", url, in_column=True)))
+    unit, = [r for r in reqs if r.meta.get("jpaas")]
+    q = {k: v[0] for k, v in parse_qs(unit.url.split("?", 1)[1]).items()}
+    assert unit.url.startswith("http://jtj.example-hw.gov.cn/api-gateway/jpaas-publish-server/front/page/build/unit?")
+    assert q["webId"] == "7c4f29a1d1e34f0bb2b3a0d2e7f1c901" and q["tplSetId"] == "2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f70"
+    assert json.loads(q["paramJson"])["pageNo"] == 1 and q["pageType"] == "column"
+    body = (PAGES / "hanweb" / "jpaas_unit_answer.json").read_bytes()
+    out = _requests(spider.parse_jpaas_list(TextResponse(url=unit.url, body=body, encoding="utf-8", request=unit)))
+    docs = sorted(r.url for r in out if r.meta.get("kind") != "list")
+    assert docs == ["http://jtj.example-hw.gov.cn/art/2023/1/29/art_2405_3188102.html",
+                    "http://jtj.example-hw.gov.cn/art/2024/1/25/art_2405_3310427.html"]
+    nxt, = [r for r in out if r.meta.get("jpaas")]
+    assert json.loads(parse_qs(nxt.url.split("?", 1)[1])["paramJson"][0])["pageNo"] == 2
+    # a server that ignores the page answers the same list again: the walk ends there
+    again = _requests(spider.parse_jpaas_list(TextResponse(url=nxt.url, body=body, encoding="utf-8", request=nxt)))
+    assert not [r for r in again if r.meta.get("jpaas")]
+
+
+def test_generic_column_list_inside_a_frame_is_walked():
+    url = "http://www.example-gen.gov.cn/xxgk/ndbg/index.html"
+    reqs = _list_requests("generic", "list_in_iframe.html", url)
+    frames = [(r.url, r.meta.get("in_column")) for r in reqs if "/xxgk/ndbg/" in r.url or "visitcount" in r.url]
+    assert frames == [("http://www.example-gen.gov.cn/xxgk/ndbg/list_frame.jsp?ColumnID=218", True)]

@@ -78,6 +78,9 @@ FIRST_PAGE = re.compile(r"^(?:Page\$)?(?:1|First)$", re.I)
 POSTBACK = re.compile(r"__doPostBack\(\s*['\"]([^'\"]+)['\"]\s*,\s*['\"]([^'\"]*)['\"]")
 SCRIPT_DOC_URL = re.compile(r"""['"]([^'"\s<>]+?(?:\.(?:pdf|docx?|wps|rtf|txt|xlsx?|et|ofd|jpe?g|png|tiff?|zip|rar)"""
                             r"""(?:\?[^'"\s<>]*)?|(?:downfile|download\w*|ReadAttachFile)\.\w+\?[^'"\s<>]+|[^'"\s<>]*[?&]attachGuid=[^'"\s<>]+))['"]""", re.I)
+# meta keys of the requests a platform hook makes to a list's data API
+DATA_API_META = ("epoint", "epoint_script", "xxgk", "jpaas")
+NOT_LIST_FRAME = re.compile(r"visitcount|tree\.jsp|count\.|login|share|footer|header|weather|map|video|player|search|viewer|\?file=", re.I)
 # blocks of a page that never hold the article's own links
 NOT_ARTICLE = ("nav", "header", "footer", "menu", "crumb", "breadcrumb", "position", "location", "dqwz",
                "related", "relate", "xgwz", "xgxx", "xglj", "sidebar", "side", "friend", "yqlj", "share", "bottom", "top")
@@ -241,7 +244,9 @@ class PortalSpider(scrapy.Spider):
             return "hanweb"
         if re.search(r"content/post_\d+\.html", t):
             return "gdzwfw"
-        if "infoGuid=" in t or "EpointWebBuilder" in t or "showinfo" in t:
+        if "module/xxgk/" in t or "jpaas-publish-server" in t:
+            return "hanweb"
+        if "infoGuid=" in t or "EpointWebBuilder" in t or "EWB-FRONT" in t or "showinfo" in t:
             return "epoint"
         return None
 
@@ -282,8 +287,17 @@ class PortalSpider(scrapy.Spider):
             for req in getattr(self, f"hook_{hook}")(response, depth):
                 if req is not None and req.meta.get("kind") != "list":
                     docs += 1
-                api = api or bool(req is not None and req.meta.get("epoint"))
+                api = api or bool(req is not None and any(req.meta.get(k) for k in DATA_API_META))
                 yield req
+        if docs == 0 and not api and in_column:
+            # a column page that shows its list in a frame of the same site
+            for src in response.css("iframe::attr(src), frame::attr(src)").getall():
+                url = response.urljoin(src.strip())
+                if self.same_site(url) and not NOT_LIST_FRAME.search(url) and not is_attachment_url(url):
+                    req = self.list_request(url, depth, in_column=True)
+                    if req is not None:
+                        api = True
+                        yield req
         if (docs == 0 and not api and (in_column or response.meta.get("entry")) and not response.meta.get("rendered")
                 and self.list_is_js(response)):
             # a column whose list arrives by JavaScript (Epoint-like fetch / $.ajax): render it

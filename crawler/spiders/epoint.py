@@ -3,15 +3,19 @@
 Quirks:
 
 - A column page is an empty shell (``<ul id="showList"></ul>``) that a script fills from a JSON list
-  API. The page declares a global ``siteInfo`` object: ``projectName`` (the context path,
-  ``/EWB-FRONT``, ``/EpointWebBuilder``, ``/WebBuilderDS``…), ``siteGuid`` and, on some sites, the
+  API. A global ``siteInfo`` object, declared in the page or in one of the site's own scripts
+  (``/js/webBuilderCommon.js``, ``ajaxReq.js``), holds ``projectName`` (the context path,
+  ``/EWB-FRONT``, ``/EpointWebBuilder``, ``/EWB_YK_Mid``…), ``siteGuid`` and, on some sites, the
   endpoints themselves. The list APIs are POSTs whose parameters travel as a form field
-  ``params=<JSON>`` (or a raw JSON body, or the query string): ``rest/frontAppCustomAction/
+  ``params=<JSON>``, a raw JSON body, a JSON body ``{"token": "", "params": {…}}`` or the query
+  string, depending on the site (tried in that order; the way that answered is kept for the
+  portal's other columns): ``rest/frontAppCustomAction/
   getPageInfoListNew`` ({siteGuid, categoryNum, pageIndex, pageSize, kw, startDate, endDate} →
   ``custom.infodata[]`` of {infoid, title, infourl, infodate}, ``custom.count``) and
   ``rest/lightfrontaction/getgovinfolist`` ({categorynum, deptcode, pageIndex, pageSize,
   siteGuid} → ``custom.data[]`` of {title, infourl | visiturl | linkurl, infodate},
-  ``custom.total``). ``pageIndex`` is 0-based. The category code is in the column URL
+  ``custom.total``; the one behind ``dynamic/zwgk/govInfoPub.html?categorynum=…``). ``pageIndex`` is
+  0-based. The category code is in the column URL
   (``?categorynum=003001005``), a script variable or the column's path (``/003001/003001005/``).
   ``hook_epoint`` reads these APIs directly; a list whose API it cannot read is rendered by
   Chromium (``PortalSpider.parse_list``).
@@ -25,6 +29,7 @@ Quirks:
 from __future__ import annotations
 
 import json
+import logging
 import math
 import re
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
@@ -41,6 +46,7 @@ CATEGORY_VAR = re.compile(r"""(?:categorynum|categoryNum|cateNum|catenum)['"]?\s
 CATEGORY_PATH = re.compile(r"/(\d{6,12})/(?:moreinfo|morelist|list|index)?[\w.]*$")
 LIST_APIS = ("rest/frontAppCustomAction/getPageInfoListNew", "rest/lightfrontaction/getgovinfolist")
 PAGE_SIZE = 20
+log = logging.getLogger(__name__)
 TITLE_KEYS = ("title", "realtitle", "infotitle", "customtitle", "name")
 URL_KEYS = ("infourl", "visiturl", "linkurl", "url", "href", "link")
 TOTAL_KEYS = ("count", "total", "totalcount", "totalCount", "RowCount", "rowcount")
@@ -83,39 +89,98 @@ def records(data) -> tuple[list, int | None]:
     return found, total
 
 
+SITE_SCRIPT = re.compile(r"webBuilderCommon|ajaxReq|siteinfo|siteconfig|common", re.I)
+EPOINT_SIGN = re.compile(r"EWB-FRONT|EpointWebBuilder|WebBuilder|govInfoPub|categorynum|ewb-", re.I)
+# the ways a list API takes its parameters, in the order they are tried: the front end's own
+# form field ``params=<JSON>``, a raw JSON body, a JSON body wrapped as {token, params}, a GET query
+METHODS = ("form", "json", "token", "get")
+
+
 def hook_epoint(spider: PortalSpider, response, depth):
-    """A column filled from Epoint's list API: ask the API directly (page 0, then the rest)."""
-    info = site_info(response.text)
-    if not info or any(is_article_url(u) and spider.same_site(u) for _, _, u in spider.anchors(response)):
+    """A column filled from Epoint's list API: ask the API directly (page 0, then the rest). The
+    ``siteInfo`` it needs is in the page or in one of the site's own scripts."""
+    if any(is_article_url(u) and spider.same_site(u) for _, _, u in spider.anchors(response)):
         return
     category = category_of(response.url, response.text)
     if not category:
         return
+    info = site_info(response.text)
+    if info:
+        yield from column_api_requests(spider, response.url, response.text, info, category, depth)
+        return
+    if not EPOINT_SIGN.search(response.url + response.text):
+        return
+    cache = vars(spider).setdefault("_epoint_scripts", {})
+    for src in response.css("script::attr(src)").getall():
+        url = response.urljoin(src.strip())
+        if not spider.same_site(url) or not SITE_SCRIPT.search(url.rsplit("/", 1)[-1]):
+            continue
+        column = (response.url, response.text, category, depth)
+        if url in cache and cache[url]["info"] is not None:
+            if cache[url]["info"]:
+                yield from column_api_requests(spider, response.url, response.text, cache[url]["info"], category, depth)
+                return
+            continue
+        if url in cache:                       # asked for by another column: wait for it
+            cache[url]["columns"].append(column)
+            return
+        cache[url] = {"info": None, "columns": [column]}
+        spider.detected = spider.detected or "epoint"
+        yield scrapy.Request(url, callback=spider.parse_epoint_script, errback=spider.on_error,
+                             dont_filter=True, meta={"kind": "list", "epoint_script": True, "nav_depth": depth})
+        return
+
+
+def parse_epoint_script(spider: PortalSpider, response):
+    """A site script that may declare ``siteInfo``: the columns waiting for it ask their API."""
+    entry = vars(spider).setdefault("_epoint_scripts", {}).setdefault(response.url, {"info": None, "columns": []})
+    text = response.text if isinstance(response, scrapy.http.TextResponse) else ""
+    entry["info"] = site_info(text) if response.status == 200 else {}
+    columns, entry["columns"] = entry["columns"], []
+    for url, page_text, category, depth in columns:
+        if entry["info"]:
+            yield from column_api_requests(spider, url, page_text, entry["info"], category, depth)
+        else:
+            spider.health["list_pages_unreachable"] += 1
+            log.info("Epoint column without siteInfo, its list cannot be asked for: %s", url)
+
+
+def column_api_requests(spider, column, text, info, category, depth):
     spider.detected = spider.detected or "epoint"
     project = info.get("projectName") or info.get("projectname") or ""
     named = [v for k, v in info.items() if re.search(r"list", k + v, re.I) and "/" in v]
-    apis = named or [f"{project.rstrip('/')}/{api}" for api in LIST_APIS]
-    yield list_api_request(spider, response, response.urljoin(apis[0]), info, category, 0, depth,
-                           later=[response.urljoin(a) for a in apis[1:]])
+    apis = list(LIST_APIS)
+    if "govinfopub" in column.lower() or "getgovinfolist" in text.lower():
+        apis.reverse()          # the 信息公开 pages use lightfrontaction/getgovinfolist
+    apis = named or [f"{project.rstrip('/')}/{api}" for api in apis]
+    apis = [urljoin(column, a) for a in apis]
+    known = vars(spider).setdefault("_epoint_methods", {})     # the way each API answered
+    yield list_api_request(spider, column, apis[0], info, category, 0, depth,
+                           method=known.get(apis[0], METHODS[0]), later=apis[1:])
 
 
-def list_api_request(spider, response, api, info, category, page, depth, method="POST", later=()):
-    """A request of page ``page`` of the list API ``api``; ``later``: the APIs to try next when
-    this one answers nothing readable."""
+def list_api_request(spider, column, api, info, category, page, depth, method="form", later=()):
+    """A request of page ``page`` of the list API ``api`` (``method``: one of METHODS);
+    ``later``: the APIs to try next when this one answers nothing readable."""
     params = {"siteGuid": info.get("siteGuid", ""), "categoryNum": category, "categorynum": category,
               "pageIndex": page, "pageSize": PAGE_SIZE, "kw": "", "startDate": "", "endDate": "",
               "deptcode": ""}
     meta = {"kind": "list", "nav_depth": depth, "in_column": True, "epoint": {
         "api": api, "info": info, "category": category, "page": page, "method": method,
-        "column": response.meta.get("epoint", {}).get("column", response.url), "later": list(later)}}
+        "column": column, "later": list(later)}}
     body = json.dumps(params, ensure_ascii=False)
-    if method == "POST":
-        return scrapy.FormRequest(api, formdata={"params": body}, callback=spider.parse_epoint_list,
-                                  errback=spider.on_error, meta=meta, dont_filter=True,
-                                  headers={"X-Requested-With": "XMLHttpRequest", "Referer": response.url})
-    return scrapy.Request(f"{api}?{urlencode({'params': body})}", callback=spider.parse_epoint_list,
-                          errback=spider.on_error, meta=meta, dont_filter=True,
-                          headers={"X-Requested-With": "XMLHttpRequest", "Referer": response.url})
+    headers = {"X-Requested-With": "XMLHttpRequest", "Referer": column}
+    if page == 0 and vars(spider).get("_epoint_methods", {}).get(api) != method:
+        # a probe: a site that does not take this way answers 500, not worth retrying
+        meta["dont_retry"] = True
+    kw = dict(callback=spider.parse_epoint_list, errback=spider.on_error, meta=meta, dont_filter=True)
+    if method == "form":
+        return scrapy.FormRequest(api, formdata={"params": body}, headers=headers, **kw)
+    if method in ("json", "token"):
+        payload = body if method == "json" else json.dumps({"token": "", "params": params}, ensure_ascii=False)
+        return scrapy.Request(api, method="POST", body=payload.encode("utf-8"),
+                              headers={**headers, "Content-Type": "application/json;charset=UTF-8"}, **kw)
+    return scrapy.Request(f"{api}?{urlencode({'params': body})}", headers=headers, **kw)
 
 
 def parse_epoint_list(spider: PortalSpider, response):
@@ -130,17 +195,20 @@ def parse_epoint_list(spider: PortalSpider, response):
     if not items:
         if ep["page"] > 0:
             spider.health["list_pages_unreachable"] += 1
-        elif ep["method"] == "POST":
-            # some sites take the same parameters as a GET query
-            yield list_api_request(spider, response, ep["api"], ep["info"], ep["category"], 0, depth,
-                                   method="GET", later=ep["later"])
+            return
+        tried = METHODS.index(ep["method"])
+        if tried + 1 < len(METHODS):
+            # the same parameters the next way (a wrong way may be answered by an empty list)
+            yield list_api_request(spider, ep["column"], ep["api"], ep["info"], ep["category"], 0, depth,
+                                   method=METHODS[tried + 1], later=ep["later"])
         elif ep["later"]:
-            yield list_api_request(spider, response, ep["later"][0], ep["info"], ep["category"], 0, depth,
+            yield list_api_request(spider, ep["column"], ep["later"][0], ep["info"], ep["category"], 0, depth,
                                    later=ep["later"][1:])
         else:
             # an API shape not known here: let Chromium run the page's own script
             yield spider.render_list_request(response, url=ep["column"])
         return
+    vars(spider).setdefault("_epoint_methods", {})[ep["api"]] = ep["method"]
     spider.count_page(response)
     column = ep["column"]
     known = spider.known_here(urljoin(column, str(next((r[k] for k in URL_KEYS if r.get(k)), "")))
@@ -160,7 +228,7 @@ def parse_epoint_list(spider: PortalSpider, response):
     if ep["page"] == 0 and total and not known:
         # the API may keep its own page size: the first page's length is the one it uses
         for page in range(1, min(math.ceil(total / len(items)), 100)):
-            yield list_api_request(spider, response, ep["api"], ep["info"], ep["category"], page, depth,
+            yield list_api_request(spider, column, ep["api"], ep["info"], ep["category"], page, depth,
                                    method=ep["method"])
 
 
@@ -170,6 +238,7 @@ class EpointSpider(PortalSpider):
     hooks = ("epoint",)
     hook_epoint = hook_epoint
     parse_epoint_list = parse_epoint_list
+    parse_epoint_script = parse_epoint_script
 
     def needs_browser(self, url) -> bool:
         return bool(SHELL_URL.search(url))
