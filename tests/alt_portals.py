@@ -670,7 +670,7 @@ def build_epoint2(s: Site):
 def build_trs_appendix(s: Site):
     """TRS articles saying 全文详见附件 with the file linked OUTSIDE the body: an ``appendix``
     block after ``TRS_Editor``, a ``document.write`` appendix, an ``onclick`` download, a
-    ``viewer.html?file=`` frame, an extensionless endpoint typed only by Content-Disposition; a
+    ``viewer.html?file=`` frame, a link whose href a script fills in after a request, an extensionless endpoint typed only by Content-Disposition; a
     404 attachment, a 200 "file not found" page; footer and related-list files never fetched."""
     s.add("/", gov_page("示例县人民政府", "<div class=\"nav\"><a href=\"/xxgk/\">政府信息公开</a></div>"
                         "<div class=\"footer\"><a href=\"/images/help.pdf\">网站使用帮助.pdf</a></div>", site=s.name))
@@ -725,6 +725,14 @@ def build_trs_appendix(s: Site):
         f"<div class=\"fujian\">附件：<a href=\"{att}?id=999\">示例县林业局2023年政府信息公开工作年度报告.pdf</a>"
         "<a href=\"./P020240126390512847366.pdf\">（扫描件）.pdf</a></div>")
     s.missing = [f"{att}?id=999", f"{d}/202401/P020240126390512847366.pdf"]
+    r = report(607, "示例县市场监督管理局")
+    pdf_file("P020240127390512847367.pdf", r)
+    s.add(f"{d}/attach.json", json.dumps({"data": [{"fileUrl": "./P020240127390512847367.pdf"}]}),
+          ctype="application/json")
+    art(7, r["title"], "<div class=\"fujian\">附件：<a id=\"fj7\" href=\"javascript:void(0);\">"
+                       + esc(r["title"]) + ".pdf</a></div><script>fetch('/xxgk/ndbg/attach.json?id=607')"
+                       ".then(function(x){return x.json()}).then(function(d){"
+                       "document.getElementById('fj7').href=d.data[0].fileUrl;});</script>")
     half = len(items) // 2
     s.add(f"{d}/", gov_page("政府信息公开年报", "<ul class=\"list\">" + "".join(items[:half]) + "</ul>"
                             "<div class=\"page\"><script>var countPage = 2//共多少页\nvar currentPage = 0;"

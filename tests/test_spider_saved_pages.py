@@ -321,3 +321,12 @@ def test_generic_column_list_inside_a_frame_is_walked():
     reqs = _list_requests("generic", "list_in_iframe.html", url)
     frames = [(r.url, r.meta.get("in_column")) for r in reqs if "/xxgk/ndbg/" in r.url or "visitcount" in r.url]
     assert frames == [("http://www.example-gen.gov.cn/xxgk/ndbg/list_frame.jsp?ColumnID=218", True)]
+
+
+def test_generic_attachment_href_filled_by_a_request_is_rendered():
+    url = "http://www.example-gen.gov.cn/xxgk/ndbg/202401/t20240126_5511.html"
+    urls, out = _attachment_urls("generic", "article_href_filled_by_request.html", url)
+    assert urls == []
+    again, = _requests(out)
+    assert again.url == url and again.meta.get("playwright")      # Chromium runs the page's request
+    assert not [i for i in out if not isinstance(i, scrapy.Request)]   # the half page is not kept

@@ -78,6 +78,7 @@ FIRST_PAGE = re.compile(r"^(?:Page\$)?(?:1|First)$", re.I)
 POSTBACK = re.compile(r"__doPostBack\(\s*['\"]([^'\"]+)['\"]\s*,\s*['\"]([^'\"]*)['\"]")
 SCRIPT_DOC_URL = re.compile(r"""['"]([^'"\s<>]+?(?:\.(?:pdf|docx?|wps|rtf|txt|xlsx?|et|ofd|jpe?g|png|tiff?|zip|rar)"""
                             r"""(?:\?[^'"\s<>]*)?|(?:downfile|download\w*|ReadAttachFile)\.\w+\?[^'"\s<>]+|[^'"\s<>]*[?&]attachGuid=[^'"\s<>]+))['"]""", re.I)
+ATTACHMENT_WORDS = re.compile(r"详见附件|见附件|附件[:：]|附件下载|点击下载|全文下载")
 # meta keys of the requests a platform hook makes to a list's data API
 DATA_API_META = ("epoint", "epoint_script", "xxgk", "jpaas")
 NOT_LIST_FRAME = re.compile(r"visitcount|tree\.jsp|count\.|login|share|footer|header|weather|map|video|player|search|viewer|\?file=", re.I)
@@ -564,8 +565,15 @@ class PortalSpider(scrapy.Spider):
             log.info("not a report after all: %s (%s)", url, page_title[:60])
             return
         title = link_title or next((t for t in titles if t and is_report_title(t)), page_title)
+        attachments = list(self.article_attachments(response, url, title))
+        if not rendered and not has_tables and not attachments and self.attachment_filled_by_script(response):
+            # the page names its attachment but a script fills in the link after a request
+            log.info("attachment link filled by a script, rendering with Chromium: %s", url)
+            yield self.doc_request(url, self.parse_article, title=link_title,
+                                   source_url=response.meta.get("source_url"), browser=True)
+            return
         yield self.make_item(response, kind="page", candidate=has_tables, title=title)
-        yield from self.article_attachments(response, url, title)
+        yield from attachments
 
     def stored_page(self, url, response):
         """The archived HTML of the current version of ``url`` (as a response at the final URL)."""
@@ -600,6 +608,15 @@ class PortalSpider(scrapy.Spider):
             candidate = not EXCLUDE.search(label or "")
             yield self.doc_request(aurl, self.parse_attachment, title=label or title,
                                    source_url=url, candidate=candidate, meta={"kind": "attachment"})
+
+    def attachment_filled_by_script(self, response) -> bool:
+        """An article that says its text is in an attachment, shows no link to it, and runs a
+        script that asks the server for data (the link's address arrives that way)."""
+        scripts = " ".join(response.css("script:not([src])::text").getall())
+        if not JS_DATA_CALL.search(scripts):
+            return False
+        text = " ".join(response.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]").getall())
+        return bool(ATTACHMENT_WORDS.search(text))
 
     def article_anchors(self, response):
         """The anchors of a page outside its navigation, header, footer, sidebars and
