@@ -147,6 +147,7 @@ class _H(BaseHTTPRequestHandler):
         self._serve("POST")
 
     def _serve(self, method):
+        arrived = time.monotonic()
         site: Site = self.server.site
         n = int(self.headers.get("Content-Length") or 0)
         form = self.rfile.read(n) if n else b""
@@ -163,7 +164,7 @@ class _H(BaseHTTPRequestHandler):
             st, hd, body = r
         with site.lock:
             site.log.append((method, self.path, st))
-            site.times.append(time.monotonic())
+            site.times.append(arrived)
         self.send_response(st)
         for k, v in hd.items():
             self.send_header(k, v)
@@ -1021,6 +1022,38 @@ def build_epoint_json(s: Site):
     s.handle("/EWB-FRONT/rest/lightfrontaction/getgovinfolist", api)
 
 
+# ------------------------------------------------------------------ TrueCMS
+def build_truecms(s: Site):
+    """A TrueCMS column: records by ``GET getMessage.do`` windows (JSONP around an XML
+    ``result``); this server answers an empty result for windows over 20 records."""
+    s.add("/", gov_page("示例县人民政府", "<div class=\"nav\"><a href=\"/class/XXGK\">政府信息公开</a></div>", site=s.name))
+    s.add("/class/XXGK", gov_page("政府信息公开", "<ul><li><a href=\"/class/NDBG\">政府信息公开年报</a></li></ul>", site=s.name))
+    s.add("/class/NDBG", gov_page("政府信息公开年报", (
+        "<ul id=\"listContent\"></ul><script>$('#listContent').messagePage({ columnId:'c8a1f6e2', "
+        "proxyUrl:'/module/web/messageController/getMessage.do', perpage: 15 });</script>"), site=s.name))
+    rows = []
+    for k in range(23):
+        if k % 8 == 5:
+            t, path = f"示例县第{k}期政务公开工作简报", f"/content/2023/12/{k:02d}/c8a1f6e2_{k}.html"
+            s.add(path, gov_page(t, "<div class=\"zw\"><p>简报正文</p></div>", site=s.name))
+        else:
+            rep = report(961 + k, f"示例县第{k}局", 2023 - k % 2)
+            t, path = rep["title"], f"/content/2024/01/{k + 1:02d}/c8a1f6e2_{k}.html"
+            s.add(path, gov_page(t, f"<div class=\"zw\">{report_inner(rep)}</div>", site=s.name))
+            s.reports.append(path)
+        rows.append((t, path))
+
+    def message(site, method, path, qs, form):
+        start, end = int(qs["startrecord"][0]), int(qs["endrecord"][0])
+        per = int(qs["perpage"][0])
+        recs = "" if per > 20 else "".join(
+            f"<record><![CDATA[{li(p, t)}]]></record>" for t, p in rows[start - 1:end])
+        body = json.dumps({"total": str(len(rows)), "result": f"<datastore><recordset>{recs}</recordset></datastore>"},
+                          ensure_ascii=False)
+        return 200, {"Content-Type": "text/javascript; charset=utf-8"}, f"{qs['callback'][0]}({body});".encode()
+    s.handle("/module/web/messageController/getMessage.do", message)
+
+
 # ------------------------------------------------------------------------------------ faults
 def build_jsl_host(s: Site):
     s.host_blocked = True
@@ -1048,7 +1081,7 @@ def build_offsite(s: Site):
 PLATFORMS = {"trs_shtml": "trs", "trs_old": "trs", "hanweb2": "hanweb", "gd2": "gdzwfw",
              "epoint2": "epoint", "jsl_host": "generic", "noentry": "generic", "trs_appendix": "trs",
              "epoint_api": "epoint", "webforms": "generic", "hanweb_xxgk": "hanweb", "jpaas": "hanweb",
-             "epoint_json": "epoint"}
+             "epoint_json": "epoint", "truecms": "truecms"}
 
 
 class AltHandle:
@@ -1106,7 +1139,8 @@ def start() -> AltHandle:
         ("noentry", "示例乡人民政府", "generic"), ("offsite", "示例市人民政府", "generic"),
         ("trs_appendix", "示例县人民政府", "trs"), ("epoint_api", "示例市人民政府门户", "epoint"),
         ("webforms", "示例区人民政府", "generic"), ("hanweb_xxgk", "示例省生态环境厅", "hanweb"),
-        ("jpaas", "示例市交通运输局", "hanweb"), ("epoint_json", "示例市发展和改革委员会", "epoint")]}
+        ("jpaas", "示例市交通运输局", "hanweb"), ("epoint_json", "示例市发展和改革委员会", "epoint"),
+        ("truecms", "示例县人民政府", "truecms")]}
     off = sites["offsite"]
     build_trs_shtml(sites["trs_shtml"])
     build_trs_old(sites["trs_old"], off)
@@ -1122,6 +1156,7 @@ def start() -> AltHandle:
     build_hanweb_xxgk(sites["hanweb_xxgk"])
     build_jpaas(sites["jpaas"])
     build_epoint_json(sites["epoint_json"])
+    build_truecms(sites["truecms"])
     for s in sites.values():
         threading.Thread(target=s.server.serve_forever, daemon=True).start()
     return AltHandle(sites)

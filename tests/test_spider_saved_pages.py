@@ -330,3 +330,28 @@ def test_generic_attachment_href_filled_by_a_request_is_rendered():
     again, = _requests(out)
     assert again.url == url and again.meta.get("playwright")      # Chromium runs the page's request
     assert not [i for i in out if not isinstance(i, scrapy.Request)]   # the half page is not kept
+
+
+@pytest.mark.parametrize("platform", ["truecms", "auto"])
+def test_truecms_column_reads_getmessage_windows(platform):
+    from scrapy.http import TextResponse
+    url = "http://www.example-tc.gov.cn/class/NDBG"
+    spider = _spider(platform, url)
+    first, = [r for r in _list_requests_of(spider, "truecms", "column_getmessage.html", url) if r.meta.get("truecms")]
+    q = {k: v[0] for k, v in parse_qs(first.url.split("?", 1)[1]).items()}
+    assert first.url.startswith("http://www.example-tc.gov.cn/module/web/messageController/getMessage.do?")
+    assert (q["columnId"], q["startrecord"], q["endrecord"], q["perpage"]) == ("c8a1f6e2b7d94c3f", "1", "50", "50")
+    assert first.headers.get("Referer") == url.encode()
+    # a window the server refuses: the same start, smaller
+    smaller, = _requests(spider.parse_truecms_list(TextResponse(url=first.url, status=404, body=b"", request=first)))
+    assert parse_qs(smaller.url.split("?", 1)[1])["perpage"] == ["20"]
+    body = (PAGES / "truecms" / "getmessage_answer.jsonp").read_bytes()
+    out = _requests(spider.parse_truecms_list(TextResponse(url=smaller.url, body=body, encoding="utf-8", request=smaller)))
+    assert sorted(r.url for r in out if not r.meta.get("maybe")) == [
+        "http://www.example-tc.gov.cn/content/2023/01/30/c8a1f6e2b7d94c3f_3.html",
+                                          "http://www.example-tc.gov.cn/content/2024/01/25/c8a1f6e2b7d94c3f_1.html"]
+    assert not [r for r in out if r.meta.get("truecms")]     # 3 records in a window of 20: the last
+
+
+def _list_requests_of(spider, platform, page, url):
+    return _requests(spider.parse_list(_response(platform, page, url, in_column=True)))

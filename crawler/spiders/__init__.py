@@ -4,10 +4,11 @@ from crawler.spiders.trs import TrsSpider
 from crawler.spiders.hanweb import HanwebSpider
 from crawler.spiders.gdzwfw import GdzwfwSpider
 from crawler.spiders.epoint import EpointSpider
+from crawler.spiders.truecms import TrueCmsSpider
 from crawler.spiders.generic import GenericSpider, AutoSpider
 
 SPIDERS = {"trs": TrsSpider, "hanweb": HanwebSpider, "gdzwfw": GdzwfwSpider, "epoint": EpointSpider,
-           "generic": GenericSpider, "auto": AutoSpider}
+           "truecms": TrueCmsSpider, "generic": GenericSpider, "auto": AutoSpider}
 
 
 def spider_for(platform: str | None):

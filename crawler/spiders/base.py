@@ -80,7 +80,7 @@ SCRIPT_DOC_URL = re.compile(r"""['"]([^'"\s<>]+?(?:\.(?:pdf|docx?|wps|rtf|txt|xl
                             r"""(?:\?[^'"\s<>]*)?|(?:downfile|download\w*|ReadAttachFile)\.\w+\?[^'"\s<>]+|[^'"\s<>]*[?&]attachGuid=[^'"\s<>]+))['"]""", re.I)
 ATTACHMENT_WORDS = re.compile(r"详见附件|见附件|附件[:：]|附件下载|点击下载|全文下载")
 # meta keys of the requests a platform hook makes to a list's data API
-DATA_API_META = ("epoint", "epoint_script", "xxgk", "jpaas")
+DATA_API_META = ("epoint", "epoint_script", "xxgk", "jpaas", "truecms")
 NOT_LIST_FRAME = re.compile(r"visitcount|tree\.jsp|count\.|login|share|footer|header|weather|map|video|player|search|viewer|\?file=", re.I)
 # blocks of a page that never hold the article's own links
 NOT_ARTICLE = ("nav", "header", "footer", "menu", "crumb", "breadcrumb", "position", "location", "dqwz",
