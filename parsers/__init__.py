@@ -9,10 +9,13 @@ from __future__ import annotations
 from .model import ParseError
 
 
-def parse(data: bytes, filename: str | None = None) -> dict:
-    """Parse one document; returns the report dict (see README "Parse output")."""
+def parse(data: bytes, filename: str | None = None, pictures: dict | None = None,
+          base_url: str | None = None) -> dict:
+    """Parse one document; returns the report dict (see README "Parse output"). For an HTML page,
+    ``pictures`` maps the absolute URL of each image it shows to the image's bytes (``base_url``:
+    the page's URL): a table pasted as a picture is then read by OCR."""
     from .core import parse_bytes
-    return parse_bytes(data, filename=filename)
+    return parse_bytes(data, filename=filename, pictures=pictures, base_url=base_url)
 
 
 def parse_many(items, batch: int = 40):

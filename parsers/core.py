@@ -48,11 +48,13 @@ def sniff(data: bytes) -> str:
     return "text"
 
 
-def read(data: bytes, kind: str, filename: str | None = None) -> Extract:
-    """The cell model of a document of a sniffed ``kind``."""
+def read(data: bytes, kind: str, filename: str | None = None, pictures: dict | None = None,
+         base_url: str | None = None) -> Extract:
+    """The cell model of a document of a sniffed ``kind``. ``pictures``: the bytes of the images
+    an HTML page shows, by absolute URL (``base_url`` resolves its ``src``)."""
     if kind == "html":
         from . import html
-        return html.read(data)
+        return html.read(data, pictures=pictures, base_url=base_url)
     if kind == "text":
         from . import text
         return text.read(data)
@@ -72,14 +74,15 @@ def read(data: bytes, kind: str, filename: str | None = None) -> Extract:
     raise ParseError(f"not a document nianbao can read (sniffed: {kind})")
 
 
-def parse_bytes(data: bytes, filename: str | None = None) -> dict:
+def parse_bytes(data: bytes, filename: str | None = None, pictures: dict | None = None,
+                base_url: str | None = None) -> dict:
     """Parse one document. Raises ParseError when it cannot be read at all."""
     if not data:
         raise ParseError("empty file")
     if len(data) > MAX_BYTES:
         raise ParseError(f"file too large ({len(data)} bytes > {MAX_BYTES})")
     kind = sniff(data)
-    return build_report(read(data, kind, filename))
+    return build_report(read(data, kind, filename, pictures=pictures, base_url=base_url))
 
 
 def build_report(ex: Extract) -> dict:
@@ -123,7 +126,7 @@ def build_report(ex: Extract) -> dict:
                          + (" …" if len(missing) > 12 else ""))
         report.update(format=fmt, fields=m.fields, inferred=inferred, provenance=m.provenance,
                       checks=checks.check(m.fields, fmt, m.group_totals))
-        if ex.medium == "ocr":
+        if ex.medium == "ocr" or ex.read_by_ocr:
             report["checks"].append(_ocr_check(m, placement))
         elif unresolved or m.guessed or m.by_order:
             report["checks"].append(_placement_check(placement, m.guessed, m.by_order))

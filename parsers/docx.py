@@ -107,11 +107,26 @@ def _text_boxes(p):
             yield box
 
 
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
+_VML_IMAGE = "{urn:schemas-microsoft-com:vml}imagedata"
+
+
+def _picture_ids(p):
+    """Relationship ids of the pictures in a paragraph (DrawingML ``a:blip``, VML ``v:imagedata``)."""
+    for el in p.iter(_BLIP, _VML_IMAGE):
+        rid = el.get("{%s}embed" % R) or el.get("{%s}id" % R)
+        if rid:
+            yield rid
+
+
 class _Walker:
-    def __init__(self):
+    def __init__(self, picture=None):
         self.lines: list[str] = []
         self.rows: list[list[Cell]] = []
         self.table_no = 0
+        self.picture = picture          # rid -> Extract | None (a picture read by OCR)
+        self.pictures: list = []
 
     def body(self, el):
         for ch in _children(el, (_q("p"), _q("tbl"))):
@@ -125,8 +140,21 @@ class _Walker:
                 t = _para_text(ch).replace("\n", " ").strip()
                 if t:
                     self.lines.append(t)
+                if self.picture is not None:
+                    for rid in _picture_ids(ch):
+                        self._picture(rid)
             else:
                 self.table(ch)
+
+    def _picture(self, rid):
+        from .pictures import MAX_PICTURES
+        if len(self.pictures) >= MAX_PICTURES:
+            return
+        ex = self.picture(rid)
+        if ex is not None:
+            self.pictures.append(ex)
+            self.rows.extend(ex.rows)
+            self.lines.append(ex.text)
 
     def table(self, tbl):
         self.table_no += 1
@@ -190,7 +218,15 @@ def read(data: bytes, medium: str = "docx") -> Extract:
         raise ParseError(f"broken DOCX: {type(e).__name__}: {e}".splitlines()[0][:200])
     except Exception as e:  # lxml / opc errors
         raise ParseError(f"unreadable DOCX: {type(e).__name__}: {e}".splitlines()[0][:200])
-    w = _Walker()
+    def picture(rid):
+        from . import pictures
+        try:
+            part = doc.part.related_parts[rid]
+            return pictures.read(part.blob, part.partname.lstrip("/"))
+        except (KeyError, AttributeError):
+            return None
+
+    w = _Walker(picture)
     notes = []
     try:
         # headers are rarely relevant; the body is what matters
@@ -206,5 +242,11 @@ def read(data: bytes, medium: str = "docx") -> Extract:
         pass
     if not w.lines:
         notes.append("docx: empty body")
-    return Extract(medium=medium, text="\n".join(w.lines), rows=w.rows, strict_cells=True,
-                   title=title, notes=notes)
+    strict = True
+    if w.pictures:
+        from .pictures import merge_note
+        notes.append(merge_note([next((c.where["picture"] for r in ex.rows for c in r), "picture")
+                                 for ex in w.pictures]))
+        strict = all(ex.strict_cells for ex in w.pictures)
+    return Extract(medium=medium, text="\n".join(w.lines), rows=w.rows, strict_cells=strict,
+                   title=title, notes=notes, read_by_ocr=bool(w.pictures))

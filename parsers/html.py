@@ -112,7 +112,9 @@ def block_text(root) -> str:
     return "\n".join(ln for ln in lines if ln)
 
 
-def read(data: bytes, medium: str = "html") -> Extract:
+def read(data: bytes, medium: str = "html", pictures: dict | None = None, base_url: str | None = None) -> Extract:
+    """``pictures``: the bytes of the page's images by absolute URL (``base_url`` resolves the
+    page's ``src``); a picture that holds a table is read by OCR where it stands."""
     text, encoding = decode_bytes(data)
     if not text.strip():
         raise ParseError("empty HTML document")
@@ -124,15 +126,60 @@ def read(data: bytes, medium: str = "html") -> Extract:
         raise ParseError("empty HTML document")
     title = _title_hint(doc)
     etree.strip_elements(doc, "script", "style", "noscript", "head", with_tail=False)
+    read_pictures = _read_pictures(doc, pictures or {}, base_url)
     rows = []
-    tables = [t for t in doc.iter("table") if not t.xpath(".//table")]
-    for ti, table in enumerate(tables):
-        for ri, tr in enumerate(table.xpath(".//tr")):
+    ti = 0
+    for el in doc.iter("table", "div"):
+        if el.tag == "div":
+            ex = read_pictures.get(el.get("data-nianbao-picture"))
+            if ex is not None:
+                rows.extend(ex.rows)
+            continue
+        if el.xpath(".//table"):
+            continue           # a layout table: its innermost tables are read
+        for ri, tr in enumerate(el.xpath(".//tr")):
             cells = [Cell(_cell_text(td), {"table": ti, "row": ri, "col": ci})
                      for ci, td in enumerate(tr.xpath("./td|./th"))]
             if cells:
                 rows.append(cells)
+        ti += 1
     body = doc.find("body")
     body = body if body is not None else doc
     notes = [] if encoding in ("utf-8", "utf-16") else [f"page decoded as {encoding}"]
-    return Extract(medium=medium, text=block_text(body), rows=rows, strict_cells=True, title=title, notes=notes)
+    strict = True
+    if read_pictures:
+        from .pictures import merge_note
+        notes.append(merge_note([ex.title for ex in read_pictures.values()]))
+        strict = all(ex.strict_cells for ex in read_pictures.values())
+    return Extract(medium=medium, text=block_text(body), rows=rows, strict_cells=strict, title=title, notes=notes,
+                   read_by_ocr=bool(read_pictures))
+
+
+def _read_pictures(doc, pictures: dict, base_url: str | None) -> dict:
+    """OCR each ``<img>`` whose bytes were given; each is replaced in the tree by a ``div`` holding
+    the text read (``data-nianbao-picture`` names its entry in the returned dict)."""
+    if not pictures:
+        return {}
+    from urllib.parse import urljoin
+
+    from . import pictures as pics
+    out = {}
+    for img in list(doc.iter("img")):
+        if len(out) >= pics.MAX_PICTURES:
+            break
+        src = (img.get("src") or img.get("data-src") or "").strip()
+        url = urljoin(base_url or "", src) if src else ""
+        data = pictures.get(url) or pictures.get(src)
+        if not data:
+            continue
+        ex = pics.read(data, url)
+        if ex is None:
+            continue
+        key = str(len(out))
+        ex.title = url               # the picture's address, for the note
+        out[key] = ex
+        holder = etree.Element("div", {"data-nianbao-picture": key})
+        holder.text = "\n" + ex.text + "\n"
+        holder.tail = img.tail
+        img.getparent().replace(img, holder)
+    return out

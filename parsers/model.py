@@ -33,4 +33,7 @@ class Extract:
     # row ends. False when every row of ``rows`` is a printed table row.
     stream: bool = False
     title: str | None = None    # a title hint from the medium (HTML <title>/<h1>, PDF metadata)
+    # True when some cells were read by OCR from pictures inside the document (a table pasted as
+    # an image): their values carry an OCR confidence and the report gets the OCR reading check
+    read_by_ocr: bool = False
     notes: list = field(default_factory=list)

@@ -805,7 +805,7 @@ def read_image(data: bytes, budget: float = 90.0, max_pages: int = 12) -> Extrac
         if i >= max_pages:
             notes.append(f"ocr: only the first {max_pages} frames read")
             break
-        parts = split_tall(fr.convert("L"))
+        parts = split_tall(ink_gray(fr))
         if len(parts) > 1:
             notes.append(f"ocr: a tall image ({fr.width}×{fr.height}) read as {len(parts)} pages cut at blank rows")
         pieces += parts
@@ -851,8 +851,17 @@ def split_tall(im, ratio: float = 1.5) -> list:
     return pieces
 
 
-def _pdftoppm(data_path, outprefix, dpi, first=None, last=None, timeout=10.0):
-    cmd = ["pdftoppm", "-r", str(dpi), "-gray", "-png"]
+def ink_gray(im):
+    """A page as grey levels of its ink: the red channel of a colour page, in which a red seal
+    (stamped over the signature or over table cells) fades to the paper's white while black
+    print stays black; a grey page as it is."""
+    if im.mode in ("RGB", "RGBA", "P", "CMYK", "YCbCr", "LAB", "HSV"):
+        return im.convert("RGB").split()[0]
+    return im.convert("L")
+
+
+def _pdftoppm(data_path, outprefix, dpi, first=None, last=None, timeout=10.0, colour=False):
+    cmd = ["pdftoppm", "-r", str(dpi)] + ([] if colour else ["-gray"]) + ["-png"]
     if first:
         cmd += ["-f", str(first), "-l", str(last or first)]
     cmd += [data_path, outprefix]
@@ -865,7 +874,7 @@ def _pdftoppm(data_path, outprefix, dpi, first=None, last=None, timeout=10.0):
     return r.returncode, r.stderr.decode("utf-8", "replace")
 
 
-def _pdfium_pages(data: bytes, dpi: int, first: int, last: int) -> list:
+def _pdfium_pages(data: bytes, dpi: int, first: int, last: int, colour: bool = False) -> list:
     """Fallback renderer: pdfium substitutes a system CJK font for non-embedded CID fonts
     (reportlab STSong-Light), which poppler without poppler-data cannot draw."""
     try:
@@ -880,7 +889,7 @@ def _pdfium_pages(data: bytes, dpi: int, first: int, last: int) -> list:
         out = []
         for i in range(first - 1, min(last, len(doc))):
             page = doc[i]
-            out.append(page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L"))
+            out.append(ink_gray(page.render(scale=dpi / 72, grayscale=not colour).to_pil()))
             page.close()
         return out
     finally:
@@ -939,14 +948,14 @@ def read_pdf(data: bytes, max_pages: int = 12, budget: float = 90.0) -> Extract:
             prefix = os.path.join(td, f"hi{p}")
             try:
                 if pdfium:
-                    ims = _pdfium_pages(data, DPI, p, p)
+                    ims = _pdfium_pages(data, DPI, p, p, colour=True)
                 else:
-                    _pdftoppm(src, prefix, DPI, p, p, timeout=min(remaining, 10.0))
+                    _pdftoppm(src, prefix, DPI, p, p, timeout=min(remaining, 10.0), colour=True)
                     ims = []
                     for f in os.listdir(td):
                         if f.startswith(f"hi{p}-"):
                             with Image.open(os.path.join(td, f)) as im:
-                                ims.append(im.convert("L"))
+                                ims.append(ink_gray(im))
                 if not ims:
                     notes.append(f"ocr: page {p} could not be rasterised")
                     continue
