@@ -87,12 +87,27 @@ class ArchivePipeline:
         h["documents"] += 1
         h[f"documents_{rec['status']}"] += 1
         doc = {"id": rec["id"], "sha256": sha, "status": rec["status"]}
+        pictures = self._archive_pictures(spider, item)
         if item.get("candidate") and kind in PARSEABLE:
-            if rec["status"] != "unchanged" or not store.has_parse_outcome(sha):
+            if rec["status"] != "unchanged" or not store.has_parse_outcome(sha) or pictures.get("changed"):
                 await self._parse(spider, item, data, doc, rec["status"])
             elif store.has_report(sha, url):
                 h["reports_found"] += 1
         return _light(item)
+
+    def _archive_pictures(self, spider, item) -> dict:
+        """The pictures a page shows (a table pasted as an image) are kept as documents of their
+        own, linked to the page (``source_url``)."""
+        changed = False
+        for url, data in (item.get("pictures") or {}).items():
+            sha, rel = spider.archive.put(data)
+            rec = spider.store.record_document(
+                url=url, sha256=sha, size=len(data), archive_path=rel, content_type=None, medium="image",
+                source_url=item["url"], portal=spider.portal_name, title=None, etag=None,
+                last_modified=None, run_id=spider.run_id, role="picture")
+            spider.health["pictures"] += 1
+            changed = changed or rec["status"] != "unchanged"
+        return {"changed": changed}
 
     async def _parse(self, spider, item, data, doc, status):
         from nianbao.worker import ParseError, parse_document
@@ -101,7 +116,8 @@ class ArchivePipeline:
         name = _filename(item.get("final_url") or url, sniff(data))
         await maybe_deferred_to_future(self.lock.acquire())
         try:
-            report = await maybe_deferred_to_future(deferToThread(parse_document, data, filename=name))
+            report = await maybe_deferred_to_future(deferToThread(
+                parse_document, data, filename=name, pictures=item.get("pictures") or None, base_url=url))
         except ParseError as e:
             h["parse_errors"] += 1
             spider.fail(url, "parse_error", str(e) or type(e).__name__)
@@ -133,4 +149,5 @@ class ArchivePipeline:
 def _light(item):
     d = dict(item)
     d.pop("body", None)
+    d.pop("pictures", None)
     return d

@@ -161,6 +161,7 @@ EXT = {"pdf": ".pdf", "docx": ".docx", "xlsx": ".xlsx", "doc": ".doc", "xls": ".
        "rtf": ".rtf", "html": ".html", "jpeg": ".jpg", "png": ".png", "gif": ".gif", "tiff": ".tif",
        "zip": ".zip", "ofd": ".ofd", "text": ".txt", "bin": ".bin"}
 
+PICTURES = {"jpeg", "png", "gif", "tiff", "bmp"}
 PARSEABLE = {"pdf", "docx", "doc", "wps", "rtf", "html", "jpeg", "png", "tiff", "xls", "xlsx", "text"}
 
 

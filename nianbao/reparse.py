@@ -14,7 +14,8 @@ def reparse(db_path: str, archive_dir: str, progress: bool = True) -> dict:
     store = Store(db_path)
     archive = Archive(archive_dir)
     docs = list(store.db.query(
-        "select id, url, sha256, source_url, portal, first_seen from documents where is_current = 1"))
+        "select id, url, sha256, source_url, portal, first_seen from documents where is_current = 1 "
+        "and coalesce(role, '') != 'picture'"))
     counts = {"documents": len(docs), "reports": 0, "not_reports": 0, "errors": 0}
     bar = _bar(len(docs), progress)
     for doc in docs:
@@ -24,7 +25,8 @@ def reparse(db_path: str, archive_dir: str, progress: bool = True) -> dict:
             counts["errors"] += 1
             continue
         try:
-            report = parse_document(archive.get(doc["sha256"]), filename=doc["url"])
+            report = parse_document(archive.get(doc["sha256"]), filename=doc["url"],
+                                    pictures=_pictures_of(store, archive, doc["url"]), base_url=doc["url"])
         except ParseError as exc:
             store.record_failure(url=doc["url"], kind="parse_error", detail=str(exc),
                                  portal=doc["portal"], document_sha256=doc["sha256"])
@@ -40,6 +42,14 @@ def reparse(db_path: str, archive_dir: str, progress: bool = True) -> dict:
     print(f"reparse: {counts['documents']} documents, {counts['reports']} reports, "
           f"{counts['not_reports']} not reports, {counts['errors']} errors", file=sys.stderr)
     return counts
+
+
+def _pictures_of(store, archive, url: str) -> dict | None:
+    """The pictures a page showed when it was crawled (current versions), by URL."""
+    rows = store.db.query("select url, sha256 from documents where source_url = ? and role = 'picture' "
+                          "and is_current = 1", [url])
+    out = {r["url"]: archive.get(r["sha256"]) for r in rows if r["sha256"] in archive}
+    return out or None
 
 
 def _bar(total: int, enabled: bool):

@@ -89,6 +89,8 @@ class Store:
         }, pk="id", if_not_exists=True)
         if "mode" not in db["crawl_runs"].columns_dict:
             db["crawl_runs"].add_column("mode", str)      # full (every list page) or incremental
+        if "role" not in db["documents"].columns_dict:
+            db["documents"].add_column("role", str)       # picture: an image a page shows (its table)
         # Upgrades: add any field column a newer schema.yaml introduced.
         have = set(db["reports"].columns_dict)
         for key, typ in _field_columns().items():
@@ -140,8 +142,10 @@ class Store:
                         content_type: str | None = None, medium: str | None = None,
                         source_url: str | None = None, portal: str | None = None,
                         title: str | None = None, etag: str | None = None,
-                        last_modified: str | None = None, run_id: int | None = None) -> dict:
-        """Record a fetched original. Returns ``{"id", "status"}`` where status is ``new`` (first
+                        last_modified: str | None = None, run_id: int | None = None,
+                        role: str | None = None) -> dict:
+        """Record a fetched original (``role`` "picture": an image shown in the page
+        ``source_url``, read with it, never parsed alone). Returns ``{"id", "status"}`` where status is ``new`` (first
         time this URL is seen), ``changed`` (new bytes at a known URL: a new version, the old one
         kept and linked) or ``unchanged``."""
         ts = now()
@@ -161,7 +165,7 @@ class Store:
                 "content_type": content_type, "medium": medium, "source_url": source_url,
                 "portal": portal, "title": title, "etag": etag, "last_modified": last_modified,
                 "first_seen": ts, "last_seen": ts, "previous_id": prev["id"] if prev else None,
-                "is_current": 1, "run_id": run_id,
+                "is_current": 1, "run_id": run_id, "role": role,
             }).last_pk
             if prev:
                 self.db.execute("update documents set is_current = 0 where url = ? and id != ?", [url, doc_id])

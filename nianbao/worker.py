@@ -16,11 +16,11 @@ DEFAULT_TIMEOUT = 240      # seconds per document (a scan needs OCR; a busy mach
 DEFAULT_MEMORY_MB = 4096   # address space of the child (LibreOffice and tesseract run beneath it)
 
 
-def _child(conn, data, filename, memory_mb):
+def _child(conn, data, filename, memory_mb, pictures, base_url):
     try:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        conn.send(("ok", _parse(data, filename=filename)))
+        conn.send(("ok", _parse(data, filename=filename, pictures=pictures, base_url=base_url)))
     except MemoryError:
         conn.send(("error", f"out of memory (limit {memory_mb} MB)"))
     except ParseError as exc:
@@ -32,11 +32,13 @@ def _child(conn, data, filename, memory_mb):
 
 
 def parse_document(data: bytes, *, filename: str | None = None, timeout: float = DEFAULT_TIMEOUT,
-                   memory_mb: int = DEFAULT_MEMORY_MB) -> dict:
-    """Parse ``data`` in a bounded child; raises ParseError with a one-line reason on failure."""
+                   memory_mb: int = DEFAULT_MEMORY_MB, pictures: dict | None = None,
+                   base_url: str | None = None) -> dict:
+    """Parse ``data`` in a bounded child; raises ParseError with a one-line reason on failure.
+    ``pictures`` / ``base_url``: the images an HTML page shows (see ``parsers.parse``)."""
     ctx = mp.get_context("fork")
     recv, send = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(send, data, filename, memory_mb), daemon=True)
+    proc = ctx.Process(target=_child, args=(send, data, filename, memory_mb, pictures, base_url), daemon=True)
     proc.start()
     send.close()
     try:

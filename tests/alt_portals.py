@@ -734,6 +734,19 @@ def build_trs_appendix(s: Site):
                        + esc(r["title"]) + ".pdf</a></div><script>fetch('/xxgk/ndbg/attach.json?id=607')"
                        ".then(function(x){return x.json()}).then(function(d){"
                        "document.getElementById('fj7').href=d.data[0].fileUrl;});</script>")
+    # table 三 pasted as a picture into the article (tables 二 and 四 stay HTML); a logo beside it
+    from tests.builders import pictures as P
+    r = report(608, "示例县退役军人事务局")
+    page = P.html_with_table_picture(r, "./W020240128390512847368.png").decode("utf-8")
+    inner = re.search(r'id="zoom">(.*?)</div>\s*<div class="share">', page, re.S).group(1)
+    s.add(f"{d}/202401/W020240128390512847368.png", P.table_picture(r), ctype="image/png")
+    path = f"{d}/202401/t20240128_7008.html"
+    s.add(path, gov_page(r["title"], f"<div class=\"article\"><h1>{esc(r['title'])}</h1><div class=\"TRS_Editor\">"
+                         f"{inner}</div><p><img src=\"/images/logo_dzjg.png\" width=\"60\" height=\"60\"></p></div>",
+                         site=s.name))
+    s.reports.append(path)
+    s.never.append("/images/logo_dzjg.png")
+    items.append(li("./202401/t20240128_7008.html", r["title"], date="2024-01-28"))
     half = len(items) // 2
     s.add(f"{d}/", gov_page("政府信息公开年报", "<ul class=\"list\">" + "".join(items[:half]) + "</ul>"
                             "<div class=\"page\"><script>var countPage = 2//共多少页\nvar currentPage = 0;"

@@ -272,3 +272,15 @@ def test_truecms_windows_shrink_to_what_the_server_serves(crawled, mode):
     from urllib.parse import parse_qs
     asked = [parse_qs(urlsplit(p).query) for m, p, st in crawled[mode]["logs"]["truecms"] if "getMessage.do" in p]
     assert [(q["startrecord"][0], q["perpage"][0]) for q in asked] == [("1", "50"), ("1", "20"), ("21", "20")]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_table_pasted_as_a_picture_is_fetched_archived_and_read(alt, crawled, mode):
+    c = crawled[mode]
+    site = alt.sites["trs_appendix"]
+    page, picture = site.url("/xxgk/ndbg/202401/t20240128_7008.html"), site.url("/xxgk/ndbg/202401/W020240128390512847368.png")
+    docs = {d["url"]: d for d in c["documents"]}
+    assert docs[picture]["role"] == "picture" and docs[picture]["source_url"] == page
+    rep = next(r for r in c["reports"] if r["document_url"] == page)
+    assert rep["req_new_total"] is not None and rep["req_outcome_total_total"] is not None
+    assert "picture" in (rep["notes"] or "")

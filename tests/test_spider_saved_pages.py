@@ -355,3 +355,19 @@ def test_truecms_column_reads_getmessage_windows(platform):
 
 def _list_requests_of(spider, platform, page, url):
     return _requests(spider.parse_list(_response(platform, page, url, in_column=True)))
+
+
+def test_trs_table_pictures_are_fetched_before_the_page_is_handed_on():
+    from scrapy.http import Response as Raw
+    url = "http://www.example-trs.gov.cn/zwgk/ndbg/202401/t20240128_7008.html"
+    spider = _spider("trs", url)
+    out = list(spider.parse_article(_response("trs", "article_table_picture.html", url)))
+    first, = _requests(out)
+    assert not [i for i in out if not isinstance(i, scrapy.Request)]        # the page waits
+    assert first.url == "http://www.example-trs.gov.cn/zwgk/ndbg/202401/W020240128390512847368.png"
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    second, = list(spider.parse_picture(Raw(url=first.url, body=png, request=first)))
+    assert second.url == "http://www.example-trs.gov.cn/zwgk/ndbg/202401/W020240128390512847369.jpg"
+    item, = list(spider.parse_picture(Raw(url=second.url, status=404, body=b"", request=second)))
+    assert item["kind"] == "page" and item["candidate"] is True
+    assert item["pictures"] == {first.url: png}           # the missing one is a failure, not a picture

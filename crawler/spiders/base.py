@@ -62,7 +62,7 @@ from crawler.items import DocumentItem
 from crawler.recognize import (REPORT_CONTENT, blocked_kind, is_article_url, is_attachment_url,
                                is_column_title, is_nav_title, is_pager_text, is_report_title,
                                is_year_folder, maybe_report_title, EXCLUDE, sniff,
-                               is_bare_report_title, is_not_found_page, names_document_file)
+                               is_bare_report_title, is_not_found_page, names_document_file, PICTURES)
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +78,11 @@ FIRST_PAGE = re.compile(r"^(?:Page\$)?(?:1|First)$", re.I)
 POSTBACK = re.compile(r"__doPostBack\(\s*['\"]([^'\"]+)['\"]\s*,\s*['\"]([^'\"]*)['\"]")
 SCRIPT_DOC_URL = re.compile(r"""['"]([^'"\s<>]+?(?:\.(?:pdf|docx?|wps|rtf|txt|xlsx?|et|ofd|jpe?g|png|tiff?|zip|rar)"""
                             r"""(?:\?[^'"\s<>]*)?|(?:downfile|download\w*|ReadAttachFile)\.\w+\?[^'"\s<>]+|[^'"\s<>]*[?&]attachGuid=[^'"\s<>]+))['"]""", re.I)
+# a report page holding its tables as HTML has more rows than this; fewer: look at its pictures
+FULL_REPORT_ROWS = 30
+# file names of pictures that are page furniture, not tables
+NOT_A_TABLE_PICTURE = re.compile(r"(?<![a-z])(?:logo|icon|qr|ewm|erweima|share|weixin|wechat|weibo|banner|btn|"
+                                 r"button|arrow|print|close|top|bg|blank|spacer|line|dot)(?![a-z])|\.gif$", re.I)
 ATTACHMENT_WORDS = re.compile(r"详见附件|见附件|附件[:：]|附件下载|点击下载|全文下载")
 # meta keys of the requests a platform hook makes to a list's data API
 DATA_API_META = ("epoint", "epoint_script", "xxgk", "jpaas", "truecms")
@@ -572,8 +577,57 @@ class PortalSpider(scrapy.Spider):
             yield self.doc_request(url, self.parse_article, title=link_title,
                                    source_url=response.meta.get("source_url"), browser=True)
             return
-        yield self.make_item(response, kind="page", candidate=has_tables, title=title)
+        item = self.make_item(response, kind="page", candidate=has_tables, title=title)
+        pictures = self.content_pictures(response, body) if rows < FULL_REPORT_ROWS and not attachments else []
         yield from attachments
+        if pictures:
+            # a table pasted as a picture: the page is parsed once its pictures are here
+            item["candidate"] = True
+            yield self.picture_request(pictures[0], item, pictures[1:], {})
+        else:
+            yield item
+
+    def content_pictures(self, response, body) -> list:
+        """Pictures in an article's body that may hold a table (same site; not icons, logos, QR
+        codes or share buttons; not drawn smaller than a table could be)."""
+        out = []
+        for img in body.css("img"):
+            src = (img.attrib.get("src") or img.attrib.get("data-src") or "").strip()
+            if not src or src.startswith("data:"):
+                continue
+            url = response.urljoin(src)
+            sizes = [int(v) for v in (img.attrib.get("width", ""), img.attrib.get("height", "")) if v.isdigit()]
+            name = urlsplit(url).path.rsplit("/", 1)[-1]
+            if (not self.same_site(url) or NOT_A_TABLE_PICTURE.search(name) or any(v < 120 for v in sizes)
+                    or url in out):
+                continue
+            out.append(url)
+        return out[:8]
+
+    def picture_request(self, url, item, todo, got):
+        meta = {"kind": "picture", "pictures": {"item": item, "todo": todo, "got": got}}
+        if self.timeout:
+            meta["download_timeout"] = self.timeout
+        return scrapy.Request(url, callback=self.parse_picture, errback=self.picture_failed, meta=meta,
+                              dont_filter=True)
+
+    def parse_picture(self, response):
+        chain = response.meta["pictures"]
+        if self.check(response) and sniff(response.body) in PICTURES:
+            chain["got"][response.request.url] = response.body
+        yield from self.next_picture(chain)
+
+    def picture_failed(self, failure):
+        self.on_error(failure)
+        yield from self.next_picture(failure.request.meta["pictures"])
+
+    def next_picture(self, chain):
+        if chain["todo"]:
+            yield self.picture_request(chain["todo"][0], chain["item"], chain["todo"][1:], chain["got"])
+            return
+        item = chain["item"]
+        item["pictures"] = chain["got"]
+        yield item
 
     def stored_page(self, url, response):
         """The archived HTML of the current version of ``url`` (as a response at the final URL)."""
