@@ -12,8 +12,9 @@ APT_PACKAGES := chromium libreoffice-writer-nogui tesseract-ocr tesseract-ocr-ch
 run: install
 	$(BIN)/nianbao run --db $(DB) --archive $(ARCHIVE)
 
-## test: install what is missing, then the whole test suite
+## test: install what is missing, the linter (ruff, zero findings), then the whole test suite
 test: install
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
 ## bench: throughput per medium, crawl speed, database latency (figures printed, no pass/fail)

@@ -168,7 +168,7 @@ class CrawlDelayMiddleware:
 
     def _slot(self, request):
         downloader = self.crawler.engine.downloader
-        get_key = getattr(downloader, "get_slot_key", None) or getattr(downloader, "_get_slot_key")
+        get_key = getattr(downloader, "get_slot_key", None) or downloader._get_slot_key
         try:
             key = get_key(request)
         except TypeError:          # older signature: (request, spider)

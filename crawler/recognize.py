@@ -15,7 +15,8 @@ YEAR = re.compile(r"(?:19|20)\d\d\s*年|(?:19|20)\d\d\s*年度|[（(](?:19|20)\d
 DISCLOSURE = re.compile(r"信息公开|政务公开|政府公开")
 REPORT_END = re.compile(r"(年度报告|年报|工作报告)$")
 EXCLUDE = re.compile(r"指南|要点|通知|公告|通告|解读|培训|会议|召开|部署|方案|计划|目录|制度|规定|办法|意见|的函|批复|考核|测评|评估|征集|新闻")
-TRAILING = re.compile(r"(\.(pdf|docx?|wps|rtf|xlsx?|html?|shtml|jpe?g|png|et)|(?<!\d)(?:19|20)\d\d[-./]\d{1,2}[-./]\d{1,2}|[（(【\[][^（()）】\]]*[)）】\]]|[\s\-—_:：.。…·]+)$", re.I)
+TRAILING = re.compile(r"(\.(pdf|docx?|wps|rtf|xlsx?|html?|shtml|jpe?g|png|et)|(?<!\d)(?:19|20)\d\d[-./]\d{1,2}[-./]\d{1,2}"
+                      r"|[（(【\[][^（()）】\]]*[)）】\]]|[\s\-—_:：.。…·]+)$", re.I)
 
 COLUMN_WORDS = re.compile(r"年报|年度报告")
 YEAR_FOLDER = re.compile(r"^(?:19|20)\d\d年?度?$")

@@ -135,7 +135,7 @@ def run_crawl(sources, db_path, archive_dir=None, *, throttle: bool = True, log_
             store.record_portal(run_id, row)
         portals.append(row)
     counts = {k: 0 for k in COUNT_KEYS}
-    for src, crawler in crawlers:
+    for _src, crawler in crawlers:
         h = getattr(crawler.spider, "health", {}) if crawler.spider else {}
         for k in ("pages", "documents", "documents_new", "documents_changed", "failures",
                   "blocked", "not_modified"):

@@ -71,7 +71,7 @@ def bench_parse(root: Path) -> dict:
         c0 = _cpu()
         t0 = time.perf_counter()
         last = t0
-        for (path, exp), res in zip(items, parse_many(datas)):
+        for (_path, exp), res in zip(items, parse_many(datas)):
             now = time.perf_counter()
             times.append(now - last)
             last = now

@@ -239,7 +239,8 @@ def _queries() -> dict:
         "denial_rate_by_province_year": {
             "title": "各省历年不予公开率",
             "description": "不予公开（（三）不予公开 8 项之和）占办理结果总计的比例，按省份和年度汇总（仅现行版本、有表格的报告）。"
-                           "图表：点击“Show charting options”，或打开本页带 #g.mark=line&g.x_column=year&g.y_column=denial_rate&g.color_column=province 的地址。",
+                           "图表：点击“Show charting options”，或打开本页带 "
+                           "#g.mark=line&g.x_column=year&g.y_column=denial_rate&g.color_column=province 的地址。",
             "sql": f"""select province, year, count(*) as reports,
   sum({denied}) as denied,
   sum(coalesce(req_outcome_total_total, 0)) as handled,
@@ -357,7 +358,8 @@ def build_metadata(db_name: str = "nianbao", archive_dir: str | Path | None = No
             "<p>批量下载：整表 CSV（快速流式）<code>/-/csv/&lt;数据库&gt;/&lt;表&gt;.csv</code>，如 "
             "<a href=\"/-/csv/" + db_name + "/reports.csv\">reports.csv</a>；任一表或筛选结果加 <code>.csv?_stream=on</code> "
             "得到完整 CSV，加 <code>.json</code> 得到 JSON；或下载整个 SQLite 文件 "
-            "<a href=\"/" + db_name + ".db\">" + db_name + ".db</a>（全文检索在 sqlite3 中的写法：两字词 <code>reports_fts match '复议'</code>，三字以上按相邻两字写成短语 <code>'\"公安 安局\"'</code>）。"
+            "<a href=\"/" + db_name + ".db\">" + db_name + ".db</a>（全文检索在 sqlite3 中的写法：两字词 "
+            "<code>reports_fts match '复议'</code>，三字以上按相邻两字写成短语 <code>'\"公安 安局\"'</code>）。"
             "研究用的 CSV + Parquet 打包：<code>nianbao export</code>。</p>"),
         "source": "各级人民政府及其部门门户网站的政府信息公开专栏",
         "source_url": "https://www.gov.cn/zhengce/xxgk/",

@@ -91,7 +91,7 @@ def check(fields: dict, fmt: str, group_totals: dict | None = None) -> list:
         bad = _violations(fields, mine)
         skipped = sum(1 for e in mine if any(fields.get(k) is None for k in e[2] + e[3]))
         if bad:
-            detail = "; ".join(f"{w}: {_fmt(l)} ≠ {_fmt(r)}" for _, w, l, r in bad)
+            detail = "; ".join(f"{w}: {_fmt(left)} ≠ {_fmt(right)}" for _, w, left, right in bad)
         else:
             detail = f"{len(mine) - skipped} of {len(mine)} equations hold"
         if skipped:
@@ -174,7 +174,7 @@ def repair(fields: dict, fmt: str, unresolved: list, provenance: dict, notes: li
                 notes.append(f"{context}: placed by the sum rules (the only placement they allow)")
                 pending.remove(item)
                 progress = True
-    for keys, nums, context in pending:
+    for _keys, nums, context in pending:
         printed = " ".join(t.cell.text.strip() for t in nums)
         notes.append(f"{context}: placement ambiguous, fields left empty (printed: {printed})")
     left = {id(item) for item in pending}
@@ -191,7 +191,7 @@ def infer(fields: dict, fmt: str, blank_or_missing: set, notes: list) -> dict:
     changed = True
     while changed:
         changed = False
-        for rule, where, lhs, rhs in eqs:
+        for _rule, _where, lhs, rhs in eqs:
             terms = lhs + rhs
             unknown = [k for k in terms if env.get(k) is None]
             if not unknown:

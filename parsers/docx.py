@@ -211,13 +211,13 @@ def read(data: bytes, medium: str = "docx") -> Extract:
     try:
         import docx  # python-docx
     except ImportError as e:  # pragma: no cover
-        raise ParseError(f"python-docx unavailable: {e}")
+        raise ParseError(f"python-docx unavailable: {e}") from e
     try:
         doc = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as e:
-        raise ParseError(f"broken DOCX: {type(e).__name__}: {e}".splitlines()[0][:200])
+        raise ParseError(f"broken DOCX: {type(e).__name__}: {e}".splitlines()[0][:200]) from e
     except Exception as e:  # lxml / opc errors
-        raise ParseError(f"unreadable DOCX: {type(e).__name__}: {e}".splitlines()[0][:200])
+        raise ParseError(f"unreadable DOCX: {type(e).__name__}: {e}".splitlines()[0][:200]) from e
     def picture(rid):
         from . import pictures
         try:
@@ -232,7 +232,7 @@ def read(data: bytes, medium: str = "docx") -> Extract:
         # headers are rarely relevant; the body is what matters
         w.body(doc.element.body)
     except Exception as e:  # malformed XML structures
-        raise ParseError(f"malformed DOCX body: {type(e).__name__}: {e}".splitlines()[0][:200])
+        raise ParseError(f"malformed DOCX body: {type(e).__name__}: {e}".splitlines()[0][:200]) from e
     title = None
     try:
         t = (doc.core_properties.title or "").strip()

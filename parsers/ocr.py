@@ -201,9 +201,9 @@ def _tesseract_tsv(png_path: str, timeout: float, lang: str = LANG, psm: str = "
         r = subprocess.run(["tesseract", png_path, "-", "-l", lang, "--psm", psm, *extra, "tsv"],
                            capture_output=True, timeout=timeout, env=_ENV)
     except FileNotFoundError:
-        raise ParseError("tesseract is not installed")
+        raise ParseError("tesseract is not installed") from None
     except subprocess.TimeoutExpired:
-        raise TimeoutError
+        raise TimeoutError from None
     if r.returncode != 0:
         raise ParseError(f"tesseract failed: {r.stderr.decode('utf-8', 'replace')[:120]}")
     words = []
@@ -431,7 +431,7 @@ def _line_groups(ws):
             lines[-1][1].append(w)
         else:
             lines.append([c, [w]])
-    return [sorted(l[1], key=lambda w: w["x0"]) for l in lines]
+    return [sorted(line[1], key=lambda w: w["x0"]) for line in lines]
 
 
 def _digits_strip(lines, tmpdir, name, deadline, target=40):
@@ -791,13 +791,13 @@ def read_image(data: bytes, budget: float = 90.0, max_pages: int = 12) -> Extrac
     try:
         from PIL import Image, ImageSequence
     except ImportError as e:  # pragma: no cover
-        raise ParseError(f"Pillow unavailable: {e}")
+        raise ParseError(f"Pillow unavailable: {e}") from e
     deadline = time.time() + budget
     try:
         im = Image.open(io.BytesIO(data))
         im.load()
     except Exception as e:
-        raise ParseError(f"not a readable image: {type(e).__name__}")
+        raise ParseError(f"not a readable image: {type(e).__name__}") from e
     notes = [f"ocr: {engine()} on image"]
     frames = []
     pieces = []
@@ -868,9 +868,9 @@ def _pdftoppm(data_path, outprefix, dpi, first=None, last=None, timeout=10.0, co
     try:
         r = subprocess.run(cmd, capture_output=True, timeout=max(0.5, timeout))
     except FileNotFoundError:
-        raise ParseError("pdftoppm (poppler-utils) is not installed")
+        raise ParseError("pdftoppm (poppler-utils) is not installed") from None
     except subprocess.TimeoutExpired:
-        raise TimeoutError
+        raise TimeoutError from None
     return r.returncode, r.stderr.decode("utf-8", "replace")
 
 

@@ -55,7 +55,7 @@ def _open(data: bytes):
         import pdfplumber
         from pdfminer.pdfdocument import PDFPasswordIncorrect, PDFEncryptionError
     except ImportError as e:  # pragma: no cover
-        raise ParseError(f"pdfplumber unavailable: {e}")
+        raise ParseError(f"pdfplumber unavailable: {e}") from e
     if not data:
         raise ParseError("empty file")
     if b"%PDF" not in data[:1024]:
@@ -64,14 +64,14 @@ def _open(data: bytes):
         pdf = pdfplumber.open(io.BytesIO(data), password="")
         n = len(pdf.pages)  # forces the page tree
     except PDFPasswordIncorrect:
-        raise ParseError("encrypted PDF: a password is required")
+        raise ParseError("encrypted PDF: a password is required") from None
     except PDFEncryptionError as e:
-        raise ParseError(f"encrypted PDF with unsupported encryption: {e}")
+        raise ParseError(f"encrypted PDF with unsupported encryption: {e}") from e
     except Exception as e:
         name = type(e).__name__
         if "Password" in name or "Encrypt" in name:
-            raise ParseError("encrypted PDF: a password is required")
-        raise ParseError(f"broken PDF: {name}: {str(e)[:120]}")
+            raise ParseError("encrypted PDF: a password is required") from e
+        raise ParseError(f"broken PDF: {name}: {str(e)[:120]}") from e
     if n == 0:
         pdf.close()
         raise ParseError("broken PDF: no pages")
@@ -219,7 +219,7 @@ def garbled_reason(data: bytes) -> str | None:
     pdf = _open(data)
     try:
         texts, img = [], 0
-        for i, page in enumerate(pdf.pages[:MAX_PAGES]):
+        for _i, page in enumerate(pdf.pages[:MAX_PAGES]):
             texts.append(page.extract_text() or "")
             img += bool(page.images)
             page.close()
@@ -256,7 +256,7 @@ def read(data: bytes) -> Extract:
                 page = _clean_page(raw_page)
                 ptext = unify_glyphs(page.extract_text() or "")
             except Exception as e:
-                raise ParseError(f"broken PDF page {pno}: {type(e).__name__}")
+                raise ParseError(f"broken PDF page {pno}: {type(e).__name__}") from e
             raw_texts.append(ptext)
             image_pages += bool(page.images)
             # early garble check on the first pages (saves table work on hopeless files)
@@ -343,7 +343,7 @@ def read(data: bytes) -> Extract:
     except ParseError:
         raise
     except Exception as e:
-        raise ParseError(f"broken PDF: {type(e).__name__}: {str(e)[:120]}")
+        raise ParseError(f"broken PDF: {type(e).__name__}: {str(e)[:120]}") from e
     finally:
         pdf.close()
     if not any_table_page:

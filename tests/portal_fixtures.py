@@ -11,7 +11,6 @@ Import into a test module with ``from tests.portal_fixtures import *`` (the lead
 """
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import subprocess

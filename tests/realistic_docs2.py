@@ -20,7 +20,7 @@ import re
 from parsers import schema
 
 from . import realistic_docs as rd
-from .realistic_docs import GROUPS, S2_LABEL, S2_SUBHEAD, S3_COLS, S3_LABELS, S4_COLS, S4_GROUPS, H
+from .realistic_docs import GROUPS, S2_LABEL, S2_SUBHEAD, S3_COLS, S3_LABELS, S4_COLS, S4_GROUPS
 
 S4_COL_LABELS = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
 

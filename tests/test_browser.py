@@ -49,7 +49,7 @@ def server(tmp_path_factory):
                 break
             except Exception:
                 if proc.poll() is not None:
-                    raise RuntimeError((d / "serve.log").read_text())
+                    raise RuntimeError((d / "serve.log").read_text()) from None
                 time.sleep(0.1)
         yield base
     finally:

@@ -140,7 +140,7 @@ def test_nothing_fetched_from_robots_excluded_paths(alt, crawled, mode, key):
     exp = alt.expected(key)
     log = c["logs"][key]
     assert log, "the portal was never contacted"
-    for method, path, status in log:
+    for method, path, _status in log:
         p = urlsplit(path).path
         if p == "/robots.txt":
             continue

@@ -3,7 +3,7 @@ per portal, and a changed attachment at the same URL becoming a second, linked v
 import collections
 
 from tests.portal_fixtures import *  # noqa: F401,F403
-from tests.portal_fixtures import gets, path_of
+from tests.portal_fixtures import path_of
 
 STATIC_KEYS = ["generic", "trs", "hanweb", "gdzwfw"]
 

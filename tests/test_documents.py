@@ -35,7 +35,8 @@ def rule_violations(rep: dict) -> list:
     leaves = schema.section3_outcome_leaves(fmt)
     assert leaves[0] == "granted" and leaves[-1] in ("other_other", "other_handling")
     for c in schema.section3_columns():
-        k = lambda r: f[schema.req_key(r, c)]  # noqa: E731
+        def k(r, c=c):
+            return f[schema.req_key(r, c)]
         if k("outcome_total") != sum(k(r) for r in leaves):
             bad.append(("outcome_total", c))
         if k("new") + k("carried_in") != k("outcome_total") + k("carried_out"):

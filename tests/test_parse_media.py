@@ -5,11 +5,9 @@ report the document was made from: printed numbers must come back exactly, blank
 """
 from __future__ import annotations
 
-import copy
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 

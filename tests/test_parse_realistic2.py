@@ -169,7 +169,8 @@ def test_html_2019_signed_changes_with_plus_and_fullwidth_minus():
     rep = _rep("2019", 2020)
     f = rep["fields"]
     h = _html(rep)
-    row = lambda lab, vals: "<tr><td>" + lab + "</td>" + "".join(f"<td>{v}</td>" for v in vals) + "</tr>"
+    def row(lab, vals):
+        return "<tr><td>" + lab + "</td>" + "".join(f"<td>{v}</td>" for v in vals) + "</tr>"
     for lab, key in (("行政许可", "licensing"), ("行政处罚", "penalty")):
         old = row(lab, [rd.fmtnum(f[f"{key}_items_prev_year"]), rd.fmtnum(f[f"{key}_items_change"]),
                         rd.fmtnum(f[f"{key}_decisions"])])
@@ -185,7 +186,6 @@ def test_html_2019_signed_changes_with_plus_and_fullwidth_minus():
 
 def test_html_cells_with_units_and_dash_blanks():
     rep = _rep("2021", 2023, "XX区教育局", 8, blanks=8)
-    f = rep["fields"]
     h = _html(rep)
     # numbers of table 三 carry 件, section 二 counts carry 个/件, blanks print as —— or "无"
     n = iter(range(10 ** 6))

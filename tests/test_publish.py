@@ -6,9 +6,7 @@ import asyncio
 import csv
 import io
 import json
-import shutil
 import sqlite3
-from pathlib import Path
 
 import pytest
 

@@ -56,7 +56,8 @@ def test_every_piece_of_a_text_is_found():
 
 def test_words_not_in_the_text_are_not_found():
     c = _fts(["本机关复议、诉讼情况", "恢复办学秩序，审议通过", "公安局2023年度报告", "行政复议情况"])
-    found = lambda q: [r[0] for r in c.execute("select rowid from f where f match ? order by rowid", [fts_query(q)])]
+    def found(q):
+        return [r[0] for r in c.execute("select rowid from f where f match ? order by rowid", [fts_query(q)])]
     assert found("复议") == [0, 3]          # 恢复…审议 has both characters, not the word
     assert found("复议诉讼") == []           # punctuation ends a word
     assert found("复议、诉讼") == [0]
@@ -154,7 +155,8 @@ def _sql_run(ds, path):
 
 def test_published_database_counts_facets_in_memory(pair):
     immutable, mutable = pair
-    facet_sql = lambda sqls: [s for s in sqls if "count(*) as count" in s]
+    def facet_sql(sqls):
+        return [s for s in sqls if "count(*) as count" in s]
     for qs in ("_search=复议", "_search=申请&province=广东省", "province=湖南省", ""):
         assert facet_sql(_sql_run(mutable, f"/gen/reports?{qs}")), qs      # Datasette: one query per facet
         assert not facet_sql(_sql_run(immutable, f"/gen/reports?{qs}")), qs  # plugin: from memory

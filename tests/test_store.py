@@ -1,5 +1,4 @@
 """The store and the archive: versions kept and linked, re-parses replace, nothing lost."""
-import json
 
 from nianbao.archive import Archive
 from nianbao.store import Store

@@ -14,8 +14,8 @@ Platform quirks (each platform spider is a few lines over this base):
   "html")`` (old form, page 2 = ``index_1``) or ``createPageHTML('page_div', total, cur, 'index',
   'shtml', rows)`` (new form, numbering base differs by site: both ``index_1…`` and ``index_N``
   are tried, a 404 there is quiet); the arguments may be variables set earlier in the script
-  (``var countPage = 3//共多少页`` … ``createPageHTML(countPage, currentPage, "index", "shtml")``). Bodies in ``div.TRS_Editor`` / ``.trs_editor_view`` /
-  ``#zoom``; attachments ``./P0YYYYMM…pdf`` relative to the article.
+  (``var countPage = 3//共多少页`` … ``createPageHTML(countPage, currentPage, "index", "shtml")``).
+  Bodies in ``div.TRS_Editor`` / ``.trs_editor_view`` / ``#zoom``; attachments ``./P0YYYYMM…pdf`` relative to the article.
 - **Hanweb JCMS** (``hanweb.py``): columns ``/col/col<id>/index.html`` embed the first records in
   ``<script type="text/xml"><datastore>…<record><![CDATA[<li>…]]></record>``; the total is in
   ``<totalrecord>`` or ``totalRecord:N``; further records by POST to
@@ -77,7 +77,8 @@ CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
 FIRST_PAGE = re.compile(r"^(?:Page\$)?(?:1|First)$", re.I)
 POSTBACK = re.compile(r"__doPostBack\(\s*['\"]([^'\"]+)['\"]\s*,\s*['\"]([^'\"]*)['\"]")
 SCRIPT_DOC_URL = re.compile(r"""['"]([^'"\s<>]+?(?:\.(?:pdf|docx?|wps|rtf|txt|xlsx?|et|ofd|jpe?g|png|tiff?|zip|rar)"""
-                            r"""(?:\?[^'"\s<>]*)?|(?:downfile|download\w*|ReadAttachFile)\.\w+\?[^'"\s<>]+|[^'"\s<>]*[?&]attachGuid=[^'"\s<>]+))['"]""", re.I)
+                            r"""(?:\?[^'"\s<>]*)?|(?:downfile|download\w*|ReadAttachFile)\.\w+\?[^'"\s<>]+"""
+                            r"""|[^'"\s<>]*[?&]attachGuid=[^'"\s<>]+))['"]""", re.I)
 # a report page holding its tables as HTML has more rows than this; fewer: look at its pictures
 FULL_REPORT_ROWS = 30
 # file names of pictures that are page furniture, not tables

@@ -891,7 +891,7 @@ def main(argv=None) -> int:
     ap.add_argument("--host", default="127.0.0.1")
     args = ap.parse_args(argv)
     h = start(args.port, host=args.host)
-    for k, p in h.portals.items():
+    for _k, p in h.portals.items():
         print(f"{p.url('/')}\t{p.platform}\t{p.name}", flush=True)
     try:
         while True:
