@@ -7,33 +7,9 @@ are *documents*: archived, recorded, and parsed when they may be reports (pipeli
 pages are re-fetched every run (cheap); documents are fetched conditionally (If-None-Match /
 If-Modified-Since from the stored version), so an unchanged portal costs a few list requests.
 
-Platform quirks (each platform spider is a few lines over this base):
-
-- **TRS WCM** (``trs.py``): articles ``YYYYMM/tYYYYMMDD_<id>.html`` (``.shtml``); list pages
-  ``index.html``, ``index_1.html``…; the page count only in ``createPageHTML(count, cur, "index",
-  "html")`` (old form, page 2 = ``index_1``) or ``createPageHTML('page_div', total, cur, 'index',
-  'shtml', rows)`` (new form, numbering base differs by site: both ``index_1…`` and ``index_N``
-  are tried, a 404 there is quiet); the arguments may be variables set earlier in the script
-  (``var countPage = 3//共多少页`` … ``createPageHTML(countPage, currentPage, "index", "shtml")``).
-  Bodies in ``div.TRS_Editor`` / ``.trs_editor_view`` / ``#zoom``; attachments ``./P0YYYYMM…pdf`` relative to the article.
-- **Hanweb JCMS** (``hanweb.py``): columns ``/col/col<id>/index.html`` embed the first records in
-  ``<script type="text/xml"><datastore>…<record><![CDATA[<li>…]]></record>``; the total is in
-  ``<totalrecord>`` or ``totalRecord:N``; further records by POST to
-  ``/module/web/jpage/dataproxy.jsp?startrecord=&endrecord=&perpage=`` with the form fields of
-  ``<nextgroup>`` (col, appid, webid, path, columnid, unitid, webname, permissiontype); without a
-  ``<nextgroup>`` they come from the ``jpage({… ajaxParam: {columnid, unitid …}})`` call or the
-  ``<div id="<unitid>">`` around the datastore (the unit id differs from the column id). Articles
-  ``/art/Y/M/D/art_<col>_<id>.html``, body ``#zoom``; downloads via ``downfile.jsp``.
-- **Guangdong intensive platform** (``gdzwfw.py``): articles ``…/content/post_<id>.html``, lists
-  ``index.html``, ``index_2.html`` with 下一页 links; attachments under ``/attachment/``.
-- **Epoint WebBuilder / JS shells** (``epoint.py``): detail pages ``showinfo.html?infoGuid=<uuid>``
-  are empty shells filled by ``fetch()`` of a JSON endpoint; they are rendered by Chromium through
-  scrapy-playwright (only those pages: attachments never go through the browser). Any article
-  that arrives as an almost empty page full of scripts is re-requested through the browser, and so
-  is a column list (or the start page) with no article link whose inline script calls a data
-  endpoint (``fetch(`` / ``$.ajax`` / ``XMLHttpRequest``): the list is filled by JavaScript.
-- **Generic** (``generic.py``): discovery by link text only, pagination by 下一页 / page-number
-  links; ``auto`` enables every platform's hooks and records the platform it detected.
+Platform quirks live with each platform's spider (``trs.py``, ``hanweb.py``, ``gdzwfw.py``,
+``epoint.py``, ``truecms.py``, ``generic.py``), whose hooks find the lists a platform builds its own
+way; ``auto`` runs every platform's hooks and records the platform it detected.
 
 Recognition and scope: a link to another host (other than a sub-domain of the same site) is never
 followed, from lists or from articles; inside a report column an article titled only by a year
@@ -68,8 +44,6 @@ log = logging.getLogger(__name__)
 
 BODY_SELECTORS = ["div.TRS_Editor", ".trs_editor_view", "#zoom", ".article-content", "#content",
                   ".ewb-article-info", ".article", ".content", "#UCAP-CONTENT", ".zw", ".main", "body"]
-TRS_PAGER = re.compile(r"createPageHTML\(\s*(?:['\"][\w-]+['\"]\s*,\s*)?([\w$.]+)\s*,\s*([\w$.]+)\s*,\s*['\"]([\w-]+)['\"]\s*,\s*['\"](\w+)['\"]")
-TRS_PAGER_NEW = re.compile(r"createPageHTML\(\s*['\"][\w-]+['\"]\s*,")
 JS_DATA_CALL = re.compile(r"\bfetch\s*\(|\$\.(?:ajax|get|post|getJSON)\s*\(|XMLHttpRequest|axios\.|\.load\s*\(")
 YEAR_RE = re.compile(r"(?:19|20)\d\d")
 COLUMN_RE = re.compile(r"年报|年度报告")
@@ -417,86 +391,6 @@ class PortalSpider(scrapy.Spider):
 
     def needs_browser(self, url) -> bool:
         return self.browser_details
-
-    # ------------------------------------------------------------------ platform hooks
-    def hook_trs(self, response, depth):
-        """TRS ``createPageHTML`` pagination (either form, either numbering base)."""
-        m = TRS_PAGER.search(response.text)
-        if not m or response.meta.get("stop_paging"):
-            return
-        def value(arg):
-            """A literal, or a variable set earlier in the page (``var countPage = 3//共多少页``)."""
-            if arg.isdigit():
-                return int(arg)
-            vm = re.search(r"\b(?:var\s+|let\s+|const\s+)?" + re.escape(arg.split(".")[-1])
-                           + r"\s*=\s*['\"]?(\d+)", response.text)
-            return int(vm.group(1)) if vm else None
-        count, prefix, ext = value(m.group(1)), m.group(3), m.group(4)
-        if count is None:
-            return
-        newer = bool(TRS_PAGER_NEW.search(response.text))
-        if count > 200:
-            count = 200
-        base = response.url.rsplit("/", 1)[0] + "/"
-        pages = range(1, count) if not newer else range(1, count + 1)
-        for n in pages:
-            req = self.list_request(f"{base}{prefix}_{n}.{ext}", depth, in_column=True,
-                                    meta={"quiet404": newer})
-            if req is not None:
-                yield req
-
-    def hook_hanweb(self, response, depth):
-        """Hanweb ``<datastore>`` records in the page, then POSTs to ``dataproxy.jsp``."""
-        text = response.text
-        if "<datastore>" not in text and "<recordset>" not in text:
-            return
-        records = re.findall(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", text, re.S)
-        fake = scrapy.http.HtmlResponse(url=response.url, body="".join(records).encode("utf-8"),
-                                        encoding="utf-8")
-        record_links = list(self.anchors(fake))
-        yield from self.follow_links(fake, record_links, depth, True)
-        if response.meta.get("hanweb_proxy") or self.known_here(u for _, _, u in record_links):
-            return
-        m = re.search(r"<totalrecord>\s*(\d+)\s*</totalrecord>", text) or re.search(r"totalRecord\s*[:=]\s*['\"]?(\d+)", text)
-        total = int(m.group(1)) if m else 0
-        pm = re.search(r"perPage\s*[:=]\s*['\"]?(\d+)", text, re.I)
-        per = int(pm.group(1)) if pm else max(len(records), 15)
-        ng = re.search(r"<nextgroup>\s*<!\[CDATA\[.*?href=['\"]([^'\"]+)['\"]", text, re.S)
-        params = {}
-        proxy = "/module/web/jpage/dataproxy.jsp"
-        if ng:
-            from urllib.parse import parse_qsl
-            href = ng.group(1).replace("&amp;", "&")
-            path, _, q = href.partition("?")
-            proxy = path or proxy
-            params = dict(parse_qsl(q, keep_blank_values=True))
-        pu = re.search(r"proxyUrl\s*:\s*['\"]([^'\"]+)['\"]", text)
-        if pu:
-            proxy = pu.group(1)
-        def script_param(name):
-            sm = re.search(r"\b" + name + r"\s*[:=]\s*['\"]?(\w+)", text, re.I)
-            return sm.group(1) if sm else None
-        colid = (params.get("columnid") or script_param("columnid")
-                 or (re.search(r"/col/col(\d+)/", response.url) or [None, ""])[1])
-        if not params.get("unitid"):
-            params["unitid"] = script_param("unitid") or (
-                re.search(r"<div[^>]+id=['\"](\d+)['\"][^>]*>\s*<script[^>]+text/xml", text) or [None, ""])[1]
-        for k in ("webid", "appid", "webname", "permissiontype"):
-            if not params.get(k) and script_param(k):
-                params[k] = script_param(k)
-        form = {"col": "1", "appid": params.get("appid", "1"), "webid": params.get("webid", "1"),
-                "path": params.get("path", "/"), "columnid": colid, "sourceContentType": "1",
-                "unitid": params.get("unitid", ""), "webname": params.get("webname", ""),
-                "permissiontype": params.get("permissiontype", "0")}
-        start = len(records) + 1
-        step = per * 3
-        while start <= total and start < 5000:
-            end = start + step - 1
-            url = response.urljoin(f"{proxy}?startrecord={start}&endrecord={end}&perpage={per}")
-            yield scrapy.FormRequest(url, formdata=form, callback=self.parse_list, errback=self.on_error,
-                                     meta={"kind": "list", "nav_depth": depth, "in_column": True,
-                                           "hanweb_proxy": True})
-            start = end + 1
 
     # ------------------------------------------------------------------ documents
     def body_selector(self, response):

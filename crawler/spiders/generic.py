@@ -7,7 +7,8 @@ from the pages themselves (``portal_runs.platform``).
 """
 from crawler.spiders.base import PortalSpider
 from crawler.spiders.epoint import SHELL_URL, hook_epoint, parse_epoint_list, parse_epoint_script
-from crawler.spiders.hanweb import hook_jpaas, hook_xxgk, parse_jpaas_list
+from crawler.spiders.hanweb import hook_hanweb, hook_jpaas, hook_xxgk, parse_jpaas_list
+from crawler.spiders.trs import hook_trs
 from crawler.spiders.truecms import hook_truecms, parse_truecms_list
 
 
@@ -21,6 +22,8 @@ class AutoSpider(PortalSpider):
     name = "auto"
     platform = "auto"
     hooks = ("trs", "hanweb", "xxgk", "jpaas", "truecms", "epoint")
+    hook_trs = hook_trs
+    hook_hanweb = hook_hanweb
     hook_epoint = hook_epoint
     parse_epoint_list = parse_epoint_list
     parse_epoint_script = parse_epoint_script

@@ -2,8 +2,13 @@
 
 Quirks:
 
-- **JCMS columns** (``/col/col<id>/index.html``) embed their first records in a ``<datastore>``
-  and page by POSTs to ``dataproxy.jsp`` (``PortalSpider.hook_hanweb``).
+- **JCMS columns** (``/col/col<id>/index.html``) embed their first records in
+  ``<script type="text/xml"><datastore>…<record><![CDATA[<li>…]]></record>``; the total is in
+  ``<totalrecord>`` or ``totalRecord:N``; further records by POST to
+  ``/module/web/jpage/dataproxy.jsp?startrecord=&endrecord=&perpage=`` with the form fields of
+  ``<nextgroup>`` (col, appid, webid, path, columnid, unitid, webname, permissiontype); without a
+  ``<nextgroup>`` they come from the ``jpage({… ajaxParam: {columnid, unitid …}})`` call or the
+  ``<div id="<unitid>">`` around the datastore (the unit id differs from the column id).
 - **The xxgk module**: a column of the 信息公开 catalogue is an empty ``<div id="div<N>">`` that a
   script fills with the answer of ``POST /module/xxgk/search.jsp``; the form carries
   ``infotypeId`` (the catalogue category), ``jdid`` (the site), ``area`` (the agency's code, may be
@@ -45,6 +50,60 @@ def _script_value(text: str, name: str) -> str | None:
     """``name: 'value'``, ``name = "value"`` or ``name=value&`` anywhere in the page."""
     m = re.search(r"""\b%s['"]?\s*[:=]\s*['"]?([\w.-]*)""" % re.escape(name), text)
     return m.group(1) if m else None
+
+
+def hook_hanweb(spider: PortalSpider, response, depth):
+    """Hanweb ``<datastore>`` records in the page, then POSTs to ``dataproxy.jsp``."""
+    text = response.text
+    if "<datastore>" not in text and "<recordset>" not in text:
+        return
+    records = re.findall(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", text, re.S)
+    fake = scrapy.http.HtmlResponse(url=response.url, body="".join(records).encode("utf-8"),
+                                    encoding="utf-8")
+    record_links = list(spider.anchors(fake))
+    yield from spider.follow_links(fake, record_links, depth, True)
+    if response.meta.get("hanweb_proxy") or spider.known_here(u for _, _, u in record_links):
+        return
+    m = re.search(r"<totalrecord>\s*(\d+)\s*</totalrecord>", text) or re.search(r"totalRecord\s*[:=]\s*['\"]?(\d+)", text)
+    total = int(m.group(1)) if m else 0
+    pm = re.search(r"perPage\s*[:=]\s*['\"]?(\d+)", text, re.I)
+    per = int(pm.group(1)) if pm else max(len(records), 15)
+    ng = re.search(r"<nextgroup>\s*<!\[CDATA\[.*?href=['\"]([^'\"]+)['\"]", text, re.S)
+    params = {}
+    proxy = "/module/web/jpage/dataproxy.jsp"
+    if ng:
+        from urllib.parse import parse_qsl
+        href = ng.group(1).replace("&amp;", "&")
+        path, _, q = href.partition("?")
+        proxy = path or proxy
+        params = dict(parse_qsl(q, keep_blank_values=True))
+    pu = re.search(r"proxyUrl\s*:\s*['\"]([^'\"]+)['\"]", text)
+    if pu:
+        proxy = pu.group(1)
+    def script_param(name):
+        sm = re.search(r"\b" + name + r"\s*[:=]\s*['\"]?(\w+)", text, re.I)
+        return sm.group(1) if sm else None
+    colid = (params.get("columnid") or script_param("columnid")
+             or (re.search(r"/col/col(\d+)/", response.url) or [None, ""])[1])
+    if not params.get("unitid"):
+        params["unitid"] = script_param("unitid") or (
+            re.search(r"<div[^>]+id=['\"](\d+)['\"][^>]*>\s*<script[^>]+text/xml", text) or [None, ""])[1]
+    for k in ("webid", "appid", "webname", "permissiontype"):
+        if not params.get(k) and script_param(k):
+            params[k] = script_param(k)
+    form = {"col": "1", "appid": params.get("appid", "1"), "webid": params.get("webid", "1"),
+            "path": params.get("path", "/"), "columnid": colid, "sourceContentType": "1",
+            "unitid": params.get("unitid", ""), "webname": params.get("webname", ""),
+            "permissiontype": params.get("permissiontype", "0")}
+    start = len(records) + 1
+    step = per * 3
+    while start <= total and start < 5000:
+        end = start + step - 1
+        url = response.urljoin(f"{proxy}?startrecord={start}&endrecord={end}&perpage={per}")
+        yield scrapy.FormRequest(url, formdata=form, callback=spider.parse_list, errback=spider.on_error,
+                                 meta={"kind": "list", "nav_depth": depth, "in_column": True,
+                                       "hanweb_proxy": True})
+        start = end + 1
 
 
 def xxgk_form(text: str) -> dict | None:
@@ -159,6 +218,7 @@ class HanwebSpider(PortalSpider):
     name = "hanweb"
     platform = "hanweb"
     hooks = ("hanweb", "xxgk", "jpaas")
+    hook_hanweb = hook_hanweb
     hook_xxgk = hook_xxgk
     hook_jpaas = hook_jpaas
     parse_jpaas_list = parse_jpaas_list
