@@ -17,4 +17,5 @@ class DocumentItem(scrapy.Item):
     candidate = scrapy.Field()      # True: parse it, it may be an annual report
     not_modified = scrapy.Field()   # True: answered 304
     rendered = scrapy.Field()       # True: HTML rendered by a browser (JS shell)
+    document = scrapy.Field()       # the recorded version {id, sha256, status, medium} (set by ArchivePipeline)
     pictures = scrapy.Field()       # {absolute URL: bytes} of the pictures a page shows (tables as images)

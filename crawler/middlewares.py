@@ -204,3 +204,45 @@ class CrawlDelayMiddleware:
                     self._apply(slot, self.delays[key])
                 self.crawler.stats.set_value(f"nianbao/crawl_delay/{key}", self.delays[key])
         return response
+
+
+class ConditionalRequestMiddleware:
+    """Documents are asked for conditionally: ``If-None-Match`` / ``If-Modified-Since`` from the
+    stored version of the URL, so an unchanged file costs a 304 and no bytes. An article answered
+    304 gets its archived page back in ``meta["stored_body"]`` (its attachments may have changed
+    even when the page did not). Pages rendered by Chromium and list pages are never conditional."""
+
+    KINDS = ("doc", "attachment")
+
+    def __init__(self, store, archive):
+        self.store, self.archive = store, archive
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        from crawler.storage import store_and_archive
+        return cls(*store_and_archive(crawler.settings))
+
+    def process_request(self, request, spider=None):
+        meta = request.meta
+        if meta.get("kind") not in self.KINDS or meta.get("playwright") or not meta.get("doc_url"):
+            return None
+        if "If-None-Match" in request.headers or "If-Modified-Since" in request.headers:
+            return None
+        prev = self.store.latest_document(meta["doc_url"])
+        if prev:
+            if prev.get("etag"):
+                request.headers["If-None-Match"] = prev["etag"]
+            if prev.get("last_modified"):
+                request.headers["If-Modified-Since"] = prev["last_modified"]
+            meta["conditional"] = True
+        return None
+
+    def process_response(self, request, response, spider=None):
+        if response.status == 304 and request.meta.get("kind") == "doc" and request.meta.get("doc_url"):
+            prev = self.store.latest_document(request.meta["doc_url"])
+            if prev and prev.get("medium") == "html":
+                try:
+                    request.meta["stored_body"] = self.archive.get(prev["sha256"])
+                except OSError:
+                    pass
+        return response

@@ -1,17 +1,18 @@
-"""The pipeline: archive every original, record it, parse the candidates, store the reports.
+"""The item pipelines: every original archived and recorded, then the candidates parsed.
 
 For each :class:`crawler.items.DocumentItem`:
 
-1. ``Archive.put(bytes)`` — content-addressed, atomic (a crawl killed midway leaves no half file);
-   optionally a WARC record too (``NIANBAO_WARC`` setting / ``warc=True`` in run_crawl);
-2. ``Store.record_document`` — status new / changed (a new version, the old one kept) / unchanged;
-3. candidates (article pages holding tables, attachments of report articles) are parsed by
-   ``nianbao.worker.parse_document`` in a thread (one at a time); a report whose ``format`` is
-   None is not an annual report and stays a document only; ``ParseError`` → failure
-   ``parse_error`` (the original is kept).
+1. ``ArchivePipeline`` — ``Archive.put(bytes)`` (content-addressed, atomic: a crawl killed midway
+   leaves no half file; optionally a WARC record too), then ``Store.record_document``: status new /
+   changed (a new version, the old one kept and linked) / unchanged. The pictures a page shows
+   (a table pasted as an image) are archived and recorded with it (role ``picture``).
+2. ``ParsePipeline`` — candidates (article pages holding tables or pictures, attachments of report
+   articles) are parsed by ``nianbao.worker.parse_document`` in a thread (one at a time); a report
+   whose ``format`` is None is not an annual report and stays a document only; ``ParseError`` →
+   failure ``parse_error`` (the original is kept).
 
-A 304 item only touches the stored version — and re-parses it from the archive if an earlier run
-was killed between recording and parsing it (nothing lost).
+A 304 item only touches the stored version — and is parsed again from the archive if an earlier
+run was killed between recording and parsing it (nothing lost).
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from twisted.internet.defer import DeferredLock
 from twisted.internet.threads import deferToThread
 
 from crawler.recognize import EXT, PARSEABLE, sniff
+from crawler.storage import store_and_archive
 
 log = logging.getLogger(__name__)
 
@@ -36,46 +38,31 @@ def _filename(url: str, kind: str) -> str:
 
 
 class ArchivePipeline:
+    """Keep the bytes, record the version (``item["document"]`` tells the next pipeline)."""
+
     def __init__(self, crawler=None):
         self.crawler = crawler
-        self.lock = DeferredLock()
-        self.warc = None
+        self.store, self.archive = store_and_archive(crawler.settings)
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    def open_spider(self, spider=None):
+    def process_item(self, item, spider=None):
         spider = spider or self.crawler.spider
-        settings = self.crawler.settings if self.crawler else {}
-        if getattr(spider, "store", None) is None:
-            from nianbao.store import Store
-            spider.store = Store(settings.get("NIANBAO_DB") or "data/nianbao.db")
-        if getattr(spider, "archive", None) is None:
-            from nianbao.archive import Archive
-            spider.archive = Archive(settings.get("NIANBAO_ARCHIVE") or "data/archive")
-        self.warc = getattr(spider, "warc_writer", None)
-
-    async def process_item(self, item, spider=None):
-        spider = spider or self.crawler.spider
-        store, archive, h = spider.store, spider.archive, spider.health
-        url = item["url"]
+        store, h, url = self.store, spider.health, item["url"]
         if item.get("not_modified"):
             store.touch_document(url)
-            if item.get("candidate"):
-                doc = store.latest_document(url)
-                if doc:
-                    if store.has_report(doc["sha256"], url):
-                        h["reports_found"] += 1
-                    elif not store.has_parse_outcome(doc["sha256"]):
-                        data = archive.get(doc["sha256"])
-                        await self._parse(spider, item, data, doc, "unchanged")
-            return _light(item)
+            doc = store.latest_document(url)
+            item["document"] = doc and {"id": doc["id"], "sha256": doc["sha256"], "status": "unchanged",
+                                        "medium": doc.get("medium")}
+            return item
         data = item["body"]
-        sha, rel = archive.put(data)
-        if self.warc is not None:
+        sha, rel = self.archive.put(data)
+        warc = getattr(spider, "warc_writer", None)
+        if warc is not None:
             try:
-                self.warc.write(item.get("final_url") or url, data, item.get("content_type"))
+                warc.write(item.get("final_url") or url, data, item.get("content_type"))
             except Exception as e:  # WARC is a bonus: never lose a run over it
                 log.warning("warc write failed: %s", e)
         kind = sniff(data)
@@ -86,33 +73,61 @@ class ArchivePipeline:
             last_modified=item.get("last_modified"), run_id=spider.run_id)
         h["documents"] += 1
         h[f"documents_{rec['status']}"] += 1
-        doc = {"id": rec["id"], "sha256": sha, "status": rec["status"]}
-        pictures = self._archive_pictures(spider, item)
-        if item.get("candidate") and kind in PARSEABLE:
-            if rec["status"] != "unchanged" or not store.has_parse_outcome(sha) or pictures.get("changed"):
-                await self._parse(spider, item, data, doc, rec["status"])
-            elif store.has_report(sha, url):
-                h["reports_found"] += 1
-        return _light(item)
+        pictures_changed = self._archive_pictures(spider, item)
+        item["document"] = {"id": rec["id"], "sha256": sha, "status": rec["status"], "medium": kind,
+                            "pictures_changed": pictures_changed}
+        return item
 
-    def _archive_pictures(self, spider, item) -> dict:
-        """The pictures a page shows (a table pasted as an image) are kept as documents of their
-        own, linked to the page (``source_url``)."""
+    def _archive_pictures(self, spider, item) -> bool:
+        """The pictures a page shows are kept as documents of their own, linked to the page
+        (``source_url``). True when one of them is new or changed."""
         changed = False
         for url, data in (item.get("pictures") or {}).items():
-            sha, rel = spider.archive.put(data)
-            rec = spider.store.record_document(
-                url=url, sha256=sha, size=len(data), archive_path=rel, content_type=None, medium="image",
-                source_url=item["url"], portal=spider.portal_name, title=None, etag=None,
-                last_modified=None, run_id=spider.run_id, role="picture")
+            sha, rel = self.archive.put(data)
+            rec = self.store.record_document(
+                url=url, sha256=sha, size=len(data), archive_path=rel, medium=sniff(data),
+                source_url=item["url"], portal=spider.portal_name, run_id=spider.run_id, role="picture")
             spider.health["pictures"] += 1
             changed = changed or rec["status"] != "unchanged"
-        return {"changed": changed}
+        return changed
 
-    async def _parse(self, spider, item, data, doc, status):
-        from nianbao.worker import ParseError, parse_document
+
+class ParsePipeline:
+    """Parse the candidates (one at a time, in a bounded child process) and store their reports."""
+
+    def __init__(self, crawler=None):
+        self.crawler = crawler
+        self.store, self.archive = store_and_archive(crawler.settings)
+        self.lock = DeferredLock()
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    async def process_item(self, item, spider=None):
+        spider = spider or self.crawler.spider
+        store, h, url, doc = self.store, spider.health, item["url"], item.get("document")
+        if doc is None or not item.get("candidate"):
+            return _light(item)
+        if item.get("not_modified"):
+            if store.has_report(doc["sha256"], url):
+                h["reports_found"] += 1
+            elif not store.has_parse_outcome(doc["sha256"]):
+                await self._parse(spider, item, self.archive.get(doc["sha256"]), doc)
+            return _light(item)
+        if doc["medium"] not in PARSEABLE:
+            return _light(item)
+        if doc["status"] != "unchanged" or not store.has_parse_outcome(doc["sha256"]) or doc.get("pictures_changed"):
+            await self._parse(spider, item, item["body"], doc)
+        elif store.has_report(doc["sha256"], url):
+            h["reports_found"] += 1
+        return _light(item)
+
+    async def _parse(self, spider, item, data, doc):
         from scrapy.utils.defer import maybe_deferred_to_future
-        store, h, url = spider.store, spider.health, item["url"]
+
+        from nianbao.worker import ParseError, parse_document
+        store, h, url = self.store, spider.health, item["url"]
         name = _filename(item.get("final_url") or url, sniff(data))
         await maybe_deferred_to_future(self.lock.acquire())
         try:
@@ -139,9 +154,9 @@ class ArchivePipeline:
                             document_id=doc["id"])
         store.mark_parsed(doc["sha256"], "report")
         h["reports_found"] += 1
-        if status == "new":
+        if doc["status"] == "new":
             h["reports_new"] += 1
-        elif status == "changed":
+        elif doc["status"] == "changed":
             h["reports_changed"] += 1
         log.info("report %s (%s, %s): %s", report.get("format"), report.get("year"), report.get("agency"), url)
 

@@ -1,18 +1,15 @@
-"""Run one crawl of a sources list (or a nightly, locked crawl + publish) and report its health.
+"""Run one crawl of a sources list and report its health (the nightly cron job, a locked crawl
+then publish, is ``nianbao nightly``: ``nianbao/nightly.py``).
 
     python -m crawler.run --sources crawler/sources/demo.yaml --db data/nianbao.db --archive data/archive
-    python -m crawler.run --nightly --lock data/nightly.lock --sources … --db … --archive …
 
 ``run_crawl`` starts a Twisted reactor, which cannot be restarted: call it once per process.
 Exit status: 0 ok (some portals may be flagged), 1 the run failed badly (every portal failed or
-nothing could be fetched), 2 usage error, 75 another nightly run holds the lock.
+nothing could be fetched), 2 usage error.
 """
 from __future__ import annotations
 
 import argparse
-import contextlib
-import fcntl
-import importlib
 import logging
 import os
 import sys
@@ -21,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 75
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 COUNT_KEYS = ("pages", "documents", "documents_new", "documents_changed", "reports", "failures",
               "blocked", "not_modified")
 
@@ -94,19 +91,18 @@ def run_crawl(sources, db_path, archive_dir=None, *, throttle: bool = True, log_
     from scrapy.crawler import CrawlerProcess
 
     from crawler.spiders import spider_for
-    from nianbao.archive import Archive
-    from nianbao.store import Store
+    from crawler.storage import store_and_archive
 
     srcs = load_sources(sources)
     db_path = str(db_path)
     archive_dir = str(archive_dir or Path(db_path).with_name("archive"))
-    store = Store(db_path)
-    archive = Archive(archive_dir)
+    settings = crawl_settings(throttle=throttle, log_file=log_file)
+    settings.setdict({"NIANBAO_DB": db_path, "NIANBAO_ARCHIVE": archive_dir}, priority="cmdline")
+    store, _ = store_and_archive(settings)
     if mode == "auto":
         mode = choose_mode(store)
     run_id = store.start_run([s["url"] for s in srcs], mode=mode)
     t0 = time.time()
-    settings = crawl_settings(throttle=throttle, log_file=log_file)
     process = CrawlerProcess(settings)
     sink = None
     if warc:
@@ -117,8 +113,7 @@ def run_crawl(sources, db_path, archive_dir=None, *, throttle: bool = True, log_
         cls = spider_for(src.get("platform"))
         crawler = process.create_crawler(cls)
         crawlers.append((src, crawler))
-        process.crawl(crawler, source=src, store=store, archive=archive, run_id=run_id, warc_writer=sink,
-                      mode=mode)
+        process.crawl(crawler, source=src, run_id=run_id, warc_writer=sink, mode=mode)
     process.start()
     if sink is not None:
         sink.close()
@@ -174,64 +169,6 @@ def format_summary(run_id, status, counts, portals, elapsed, mode="full") -> str
     return "\n".join(lines)
 
 
-@contextlib.contextmanager
-def run_lock(lock_path):
-    """An exclusive, non-blocking flock; yields False when another run holds it."""
-    Path(lock_path).parent.mkdir(parents=True, exist_ok=True)
-    fh = open(lock_path, "a+")
-    try:
-        try:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        fh.seek(0)
-        fh.truncate()
-        fh.write(f"{os.getpid()}\n")
-        fh.flush()
-        try:
-            yield True
-        finally:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
-    finally:
-        fh.close()
-
-
-def nightly(sources, db_path, archive_dir=None, lock_path=None, *, throttle: bool = True,
-            log_file=None, warc: bool = False, mode: str = "auto", published_dir=None) -> int:
-    """The cron job: locked crawl, then publish (if ``nianbao.publish`` exists). Returns an exit
-    status: 0 ok, 1 failed badly, 75 another run holds the lock."""
-    lock_path = lock_path or str(Path(db_path).with_name("nightly.lock"))
-    with run_lock(lock_path) as got:
-        if not got:
-            print(f"nianbao nightly: another run holds {lock_path}; not starting (exit {EXIT_LOCKED})",
-                  file=sys.stderr, flush=True)
-            return EXIT_LOCKED
-        from nianbao.store import Store
-        stale = Store(str(db_path)).close_stale_runs()
-        if stale:
-            print(f"nianbao nightly: {stale} earlier run(s) had been killed; resuming", flush=True)
-        result = run_crawl(sources, db_path, archive_dir, throttle=throttle, log_file=log_file, warc=warc,
-                           mode=mode)
-        published = None
-        try:
-            pub = importlib.import_module("nianbao.publish")
-        except ImportError:
-            pub = None
-        if pub is not None and hasattr(pub, "publish"):
-            try:
-                published = pub.publish(str(db_path))
-                print(f"nianbao nightly: published {published if published is not None else ''}".rstrip(), flush=True)
-                if published_dir:
-                    from nianbao.snapshot import snapshot
-                    copy = snapshot(db_path, published_dir)
-                    print(f"nianbao nightly: the served copy is now {copy}", flush=True)
-            except Exception as e:
-                print(f"nianbao nightly: publish failed: {type(e).__name__}: {e}", file=sys.stderr, flush=True)
-                return EXIT_FAILED
-        return EXIT_FAILED if result["status"] == "failed" else EXIT_OK
-
-
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m crawler.run", description=__doc__.split("\n")[0])
     ap.add_argument("--sources", required=True, help="sources YAML: [{name, url, platform}]")
@@ -240,22 +177,16 @@ def main(argv=None) -> int:
     ap.add_argument("--no-throttle", action="store_true", help="no politeness delays (tests, bench)")
     ap.add_argument("--log-file", default=None)
     ap.add_argument("--warc", action="store_true", help="also write a WARC of the run's documents")
-    ap.add_argument("--nightly", action="store_true", help="locked crawl + publish, for cron")
-    ap.add_argument("--lock", default=None, help="lock file of --nightly")
-    ap.add_argument("--mode", choices=("full", "incremental", "auto"), default=None,
-                    help="full / incremental walk (default: full; auto with --nightly)")
+    ap.add_argument("--mode", choices=("full", "incremental", "auto"), default="full",
+                    help="full / incremental walk, or auto (incremental unless the last full walk is a week old)")
     args = ap.parse_args(argv)
     try:
         load_sources(args.sources)
     except Exception as e:
         print(f"bad sources {args.sources}: {e}", file=sys.stderr)
         return EXIT_USAGE
-    if args.nightly:
-        return nightly(args.sources, args.db, args.archive, args.lock,
-                       throttle=not args.no_throttle, log_file=args.log_file, warc=args.warc,
-                       mode=args.mode or "auto")
     result = run_crawl(args.sources, args.db, args.archive, throttle=not args.no_throttle,
-                       log_file=args.log_file, warc=args.warc, mode=args.mode or "full")
+                       log_file=args.log_file, warc=args.warc, mode=args.mode)
     return EXIT_FAILED if result["status"] == "failed" else EXIT_OK
 
 

@@ -45,8 +45,16 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.JsRedirectMiddleware": 585,
     "crawler.middlewares.EncodingMiddleware": 590,
     "crawler.middlewares.CrawlDelayMiddleware": 595,
+    "crawler.middlewares.ConditionalRequestMiddleware": 600,
 }
-ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
+# Each document: its bytes archived and recorded (a new version when they changed), then, when it
+# may be a report, parsed and its report stored.
+ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300, "crawler.pipelines.ParsePipeline": 400}
+# Failures, the known documents of an incremental walk, portal health: crawler/extensions.py.
+EXTENSIONS = {"crawler.extensions.StoreExtension": 500}
+# The database and the archive (crawler/storage.py); crawler.run sets them per run.
+NIANBAO_DB = "data/nianbao.db"
+NIANBAO_ARCHIVE = "data/archive"
 
 # JavaScript shells (Epoint-like) only: scrapy-playwright with Debian's Chromium. Requests without
 # meta["playwright"] go through Scrapy's own downloader (PDFs and attachments never see a browser).

@@ -92,9 +92,10 @@ def cmd_crawl(args) -> int:
 
 
 def cmd_nightly(args) -> int:
-    from crawler.run import nightly
+    from nianbao.nightly import nightly
     return nightly(args.sources, args.db, args.archive, lock_path=args.lock, mode=args.mode,
-                   published_dir=args.published)
+                   published_dir=args.published or None, throttle=not args.no_throttle,
+                   log_file=args.log_file)
 
 
 def cmd_reparse(args) -> int:
@@ -170,6 +171,8 @@ def main(argv=None) -> int:
                    help="default auto: incremental nights, a full walk once a week")
     s.add_argument("--published", default="data/published", metavar="DIR",
                    help="where the published copy goes after publish (served by nianbao serve --published DIR)")
+    s.add_argument("--no-throttle", action="store_true", help="no AutoThrottle or delays (local tests only)")
+    s.add_argument("--log-file", default=None, help="the crawl's Scrapy log (default: warnings on stderr)")
     s.set_defaults(func=cmd_nightly)
 
     s = sub.add_parser("reparse", help="re-parse every archived original into the database")

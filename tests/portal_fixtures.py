@@ -35,6 +35,16 @@ def crawl_cmd(sources: Path, db: Path, archive: Path, log: Path, *extra) -> list
             str(archive), "--no-throttle", "--log-file", str(log), *extra]
 
 
+def nightly_cmd(sources: Path, db: Path, archive: Path, log: Path, lock: Path) -> list[str]:
+    return [PY, "-m", "nianbao.cli", "nightly", "--sources", str(sources), "--db", str(db), "--archive",
+            str(archive), "--no-throttle", "--log-file", str(log), "--lock", str(lock), "--published", ""]
+
+
+def run_nightly_subprocess(sources, db, archive, log, lock, timeout=240) -> subprocess.CompletedProcess:
+    return subprocess.run(nightly_cmd(sources, db, archive, log, lock), cwd=ROOT, capture_output=True,
+                          text=True, timeout=timeout, env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
 def run_crawl_subprocess(sources, db, archive, log, *extra, timeout=240) -> subprocess.CompletedProcess:
     p = subprocess.run(crawl_cmd(sources, db, archive, log, *extra), cwd=ROOT, capture_output=True,
                        text=True, timeout=timeout, env={**os.environ, "PYTHONPATH": str(ROOT)})

@@ -9,7 +9,7 @@ import subprocess
 import time
 
 from tests.portal_fixtures import *  # noqa: F401,F403
-from tests.portal_fixtures import ROOT, crawl_cmd, run_crawl_subprocess, snapshot, write_sources
+from tests.portal_fixtures import ROOT, crawl_cmd, run_crawl_subprocess, run_nightly_subprocess, snapshot, write_sources
 
 KEYS = ["generic", "trs", "hanweb", "gdzwfw"]
 
@@ -76,7 +76,7 @@ def test_nightly_lock_prevents_overlap(portals, crawl_dir):
     fh = open(lock, "a+")
     fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
     try:
-        p = run_crawl_subprocess(sources, d / "db", d / "archive", d / "log", "--nightly", "--lock", str(lock))
+        p = run_nightly_subprocess(sources, d / "db", d / "archive", d / "log", lock)
     finally:
         fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
         fh.close()
@@ -90,7 +90,7 @@ def test_nightly_exit_status_when_every_portal_fails(portals, crawl_dir):
     d.mkdir()
     walled = [s for s, k in zip(portals.sources(platform=None), portals.portals) if k == "walled"]
     sources = write_sources(d / "sources.yaml", walled)
-    p = run_crawl_subprocess(sources, d / "db", d / "archive", d / "log", "--nightly", "--lock", str(d / "l"))
+    p = run_nightly_subprocess(sources, d / "db", d / "archive", d / "log", d / "l")
     assert p.returncode == 1, p.stdout + p.stderr
     assert "failed" in p.stdout
     snap = snapshot(d / "db")

@@ -35,6 +35,7 @@ import scrapy
 from scrapy.exceptions import IgnoreRequest
 
 from crawler.items import DocumentItem
+from crawler.signals import document_failed
 from crawler.recognize import (REPORT_CONTENT, blocked_kind, is_article_url, is_attachment_url,
                                is_column_title, is_nav_title, is_pager_text, is_report_title,
                                is_year_folder, maybe_report_title, EXCLUDE, sniff,
@@ -99,12 +100,12 @@ class PortalSpider(scrapy.Spider):
     browser_details = False           # render article pages with Chromium (Epoint)
     max_nav_depth = 4
 
-    def __init__(self, source: dict | None = None, store=None, archive=None, run_id=None, mode="full", *a, **kw):
+    def __init__(self, source: dict | None = None, run_id=None, mode="full", *a, **kw):
         super().__init__(*a, **kw)
         self.source = source or {"name": kw.get("portal", "portal"), "url": kw.get("url")}
         self.portal_name = self.source.get("name") or host_of(self.source["url"])
         self.start_url = self.source["url"]
-        self.store, self.archive, self.run_id = store, archive, run_id
+        self.run_id = run_id
         self.max_pages = int(self.source.get("max_pages") or 300)
         mb = self.source.get("max_size_mb")
         self.max_size = int(float(mb) * 1024 * 1024) if mb else None
@@ -118,8 +119,7 @@ class PortalSpider(scrapy.Spider):
         # an incremental walk asks nothing again of the documents it knows, and stops walking a
         # column's pages at the first known article (new articles come first)
         self.incremental = mode == "incremental"
-        self.known: set = (store.known_document_urls(self.portal_name)
-                           if self.incremental and store is not None else set())
+        self.known: set = set()        # filled when the spider opens (crawler.extensions)
 
     # ------------------------------------------------------------------ requests
     async def start(self):
@@ -140,33 +140,24 @@ class PortalSpider(scrapy.Spider):
 
     def doc_request(self, url, callback, *, title=None, source_url=None, candidate=True,
                     browser=False, meta=None):
-        """An article or attachment: conditional on the stored version (in an incremental walk, a
-        known document is not asked for at all: ``None``)."""
+        """An article or attachment (made conditional on the stored version by
+        ``ConditionalRequestMiddleware``; in an incremental walk a known document is not asked for
+        at all: ``None``)."""
         if url in self.known:
             self.health["known_skipped"] += 1
             return None
         meta = dict(meta or {})
         meta.update({"doc_url": url, "link_title": title, "source_url": source_url,
                      "candidate": candidate, "kind": meta.get("kind", "doc")})
-        headers = {}
         if browser:
             from scrapy_playwright.page import PageMethod
             meta.update({"playwright": True, "rendered": True,
                          "playwright_page_methods": [PageMethod("wait_for_load_state", "networkidle")]})
-        elif self.store is not None:
-            prev = self.store.latest_document(url)
-            if prev:
-                if prev.get("etag"):
-                    headers["If-None-Match"] = prev["etag"]
-                if prev.get("last_modified"):
-                    headers["If-Modified-Since"] = prev["last_modified"]
-                meta["conditional"] = True
         if self.timeout:
             meta.setdefault("download_timeout", self.timeout)
         if self.max_size and not browser:
             meta["download_maxsize"] = self.max_size
-        return scrapy.Request(url, callback=callback, errback=self.on_error, headers=headers,
-                              meta=meta, dont_filter=browser)
+        return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta, dont_filter=browser)
 
     # ------------------------------------------------------------------ failures
     def fail(self, url, kind, detail):
@@ -174,9 +165,9 @@ class PortalSpider(scrapy.Spider):
         if kind == "blocked":
             self.health["blocked"] += 1
         log.info("failure %s %s: %s", kind, url, detail)
-        if self.store is not None:
-            self.store.record_failure(url=url, kind=kind, detail=str(detail)[:500],
-                                      portal=self.portal_name, run_id=self.run_id)
+        crawler = getattr(self, "crawler", None)
+        if crawler is not None:
+            crawler.signals.send_catch_log(signal=document_failed, spider=self, url=url, kind=kind, detail=detail)
 
     def on_error(self, failure):
         req = failure.request
@@ -419,7 +410,7 @@ class PortalSpider(scrapy.Spider):
             self.health["not_modified"] += 1
             yield self.not_modified_item(response)
             # the attachments of an unchanged page may have changed: re-read its links from the archive
-            stored = self.stored_page(url, response)
+            stored = self.stored_page(response)
             if stored is not None:
                 yield from self.article_attachments(stored, url, response.meta.get("link_title"))
             return
@@ -524,16 +515,11 @@ class PortalSpider(scrapy.Spider):
         item["pictures"] = chain["got"]
         yield item
 
-    def stored_page(self, url, response):
-        """The archived HTML of the current version of ``url`` (as a response at the final URL)."""
-        if self.store is None or self.archive is None:
-            return None
-        doc = self.store.latest_document(url)
-        if not doc or doc.get("medium") != "html":
-            return None
-        try:
-            body = self.archive.get(doc["sha256"])
-        except OSError:
+    def stored_page(self, response):
+        """The archived HTML of an article answered 304 (handed over by the conditional-request
+        middleware), as a response at the final URL: its attachments may have changed."""
+        body = response.meta.get("stored_body")
+        if not body:
             return None
         from crawler.middlewares import detect_encoding
         return scrapy.http.HtmlResponse(url=response.url, body=body, encoding=detect_encoding(body),
@@ -640,7 +626,9 @@ class PortalSpider(scrapy.Spider):
                             title=response.meta.get("link_title"), kind=response.meta.get("kind"))
 
     # ------------------------------------------------------------------ health
-    def closed(self, reason):
+    def health_summary(self) -> dict:
+        """The portal's health row for this run (pages, reports, failures, and a flag when it
+        yielded nothing or its lists could not be walked)."""
         h = self.health
         flagged = ""
         if h["reports_found"] == 0 and not h["known_skipped"]:
@@ -654,6 +642,4 @@ class PortalSpider(scrapy.Spider):
                "failures": h["failures"], "blocked": h["blocked"], "flagged": flagged,
                "documents": h["documents"], "documents_new": h["documents_new"],
                "documents_changed": h["documents_changed"], "not_modified": h["not_modified"]}
-        self.health_row = row
-        if self.store is not None and self.run_id is not None:
-            self.store.record_portal(self.run_id, row)
+        return row

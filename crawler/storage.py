@@ -1,0 +1,25 @@
+"""The crawler's one way to the archive and the database.
+
+The components that need them (the conditional-request middleware, the pipelines and the store
+extension) open them from the settings ``NIANBAO_DB`` and ``NIANBAO_ARCHIVE``; one ``Store`` and
+one ``Archive`` per path and process, shared by every crawler of a run (SQLite has one writer).
+Spiders never touch either: they yield requests and items.
+"""
+from __future__ import annotations
+
+from nianbao.archive import Archive
+from nianbao.store import Store
+
+DEFAULT_DB = "data/nianbao.db"
+DEFAULT_ARCHIVE = "data/archive"
+_OPEN: dict = {}
+
+
+def store_and_archive(settings) -> tuple[Store, Archive]:
+    """The Store and Archive named by ``settings`` (opened once per process)."""
+    db = str(settings.get("NIANBAO_DB") or DEFAULT_DB)
+    archive = str(settings.get("NIANBAO_ARCHIVE") or DEFAULT_ARCHIVE)
+    key = (db, archive)
+    if key not in _OPEN:
+        _OPEN[key] = (Store(db), Archive(archive))
+    return _OPEN[key]
