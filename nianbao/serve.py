@@ -20,7 +20,6 @@ from pathlib import Path
 
 from nianbao.publish import ROOT, build_metadata
 
-PLUGINS_DIR = ROOT / "data" / "plugins"
 TEMPLATES_DIR = ROOT / "data" / "templates"
 
 SETTINGS = {
@@ -71,7 +70,7 @@ def command(db_path, port=8001, host="127.0.0.1", archive_dir=None, metadata_pat
     if immutable:
         checkpoint(db_path)
     cmd = [sys.executable, "-m", "datasette", "serve", *(["-i"] if immutable else []), str(db_path),
-           "--host", host, "--port", str(port), "--metadata", str(meta), "--plugins-dir", str(PLUGINS_DIR)]
+           "--host", host, "--port", str(port), "--metadata", str(meta)]
     if TEMPLATES_DIR.is_dir():
         cmd += ["--template-dir", str(TEMPLATES_DIR)]
     if archive.is_dir():
@@ -137,7 +136,7 @@ def make_datasette(db_path, archive_dir=None, immutable=True):
     archive = Path(archive_dir) if archive_dir else default_archive(db_path)
     meta = build_metadata(db_name=Path(db_path).stem, archive_dir=archive)
     return Datasette([] if immutable else [str(db_path)], immutables=[str(db_path)] if immutable else [],
-                     metadata=meta, plugins_dir=str(PLUGINS_DIR),
+                     metadata=meta,
                      static_mounts=[("archive", str(archive))] if archive.is_dir() else None,
                      template_dir=str(TEMPLATES_DIR) if TEMPLATES_DIR.is_dir() else None,
                      settings=dict(SETTINGS))

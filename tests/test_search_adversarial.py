@@ -260,7 +260,7 @@ def test_next_cursor_with_unicode_digits(pair, qs):
 @pytest.mark.parametrize("qs", ["_search=申请&_next=%C2%B2", "_next=%C2%B2"])
 def test_next_cursor_superscript_digit_is_a_500(pair, qs):
     """Was a bug: '²'.isdigit() is True but int('²') raises ValueError → HTTP 500 on the published
-    (immutable) database (mutable: 200, no rows). nianbao_plugin._memory_rows_spec."""
+    (immutable) database (mutable: 200, no rows). nianbao.datasette.search._memory_rows_spec."""
     immutable, mutable = pair
     assert _page(mutable, qs)["status"] == 200
     assert _page(immutable, qs)["status"] == 200
@@ -382,7 +382,7 @@ def test_unconsumed_known_count_leaks_into_a_later_query(pair):
     with 'select count(*) from reports ', contains the exists clause and has the same :search
     is answered with the earlier request's count – even with extra conditions
     ('and year = 2019'): got 216 (广东省's count), want 667. Also via asyncio.gather (each child
-    inherits the unconsumed value). nianbao_plugin._answer_known_counts only checks a prefix, a
+    inherits the unconsumed value). nianbao.datasette.search._answer_known_counts only checks a prefix, a
     substring and the search parameter."""
     immutable, _ = pair
     q = f"/gen.json?sql={quote(SQL)}&search=%E7%94%B3%E8%AF%B7&_shape=array"
@@ -529,10 +529,10 @@ def test_csv_route_ignores_database_level_permissions(generated, tmp_path):
     from datasette.app import Datasette
 
     from nianbao.publish import build_metadata
-    from nianbao.serve import PLUGINS_DIR, SETTINGS
+    from nianbao.serve import SETTINGS
 
     meta = build_metadata(db_name="gen")
     meta["databases"]["gen"]["allow"] = {"id": "root"}
-    ds = Datasette(immutables=[str(generated)], metadata=meta, plugins_dir=str(PLUGINS_DIR), settings=dict(SETTINGS))
+    ds = Datasette(immutables=[str(generated)], metadata=meta, settings=dict(SETTINGS))
     assert _get(ds, "/gen/reports.json").status_code == 403
     assert _get(ds, "/-/csv/gen/reports.csv").status_code == 403

@@ -1,44 +1,27 @@
-"""Datasette plugin for nianbao (loaded with ``--plugins-dir data/plugins`` by ``nianbao serve``).
+"""Chinese search and fast facets in Datasette.
 
-- Chinese search (``filters_from_request``): the search box of a table configured under
+- Search (``filters_from_request``): the search box of a table configured under
   ``plugins.nianbao.search`` (the reports table, over ``reports_fts``) finds two-character words
   through the bigram index of :mod:`nianbao.search`; on a published (immutable) database the
   words are matched once per request and the SQL is shaped by how many reports matched.
   Registers ``cjk_query(text)`` and ``cjk_index_text(text)`` for SQL and canned queries.
 - Facets (``published`` facet type): on an immutable database the facets of the reports page
   are counted from memory (:mod:`nianbao.facetindex`) for searches and facet filters; anything
-  else is Datasette's own column facet.
-- ``/-/original/<sha256>``: the archived original, with the content type recorded in
-  ``documents`` (sandboxed: archived HTML cannot run scripts on this site).
-- Links: ``document_sha256`` / ``sha256`` / ``original`` cells link to the archived original.
-"""
+  else is Datasette's own column facet."""
 from __future__ import annotations
 
+import contextvars
 import os
 import re
-import sys
-from pathlib import Path
 
 from datasette import hookimpl
-from datasette.utils.asgi import Response
-from markupsafe import Markup, escape
+from datasette.database import Results
+from datasette.facets import ColumnFacet
+from datasette.filters import FilterArguments
+from datasette.utils import escape_sqlite
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from nianbao import downloads  # noqa: E402
-from nianbao.facetindex import FacetIndex, match_ids  # noqa: E402
-from nianbao.search import fts_query, index_text  # noqa: E402
-
-_SHA = re.compile(r"^[0-9a-f]{64}$")
-_MEDIUM_TYPES = {
-    "html": "text/html; charset=utf-8", "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "doc": "application/msword", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "xls": "application/vnd.ms-excel", "wps": "application/vnd.ms-works", "ofd": "application/ofd",
-    "txt": "text/plain; charset=utf-8", "jpg": "image/jpeg", "png": "image/png",
-}
+from nianbao.facetindex import FacetIndex, match_ids
+from nianbao.search import fts_query, index_text
 
 
 @hookimpl(trylast=True)
@@ -46,251 +29,6 @@ def prepare_connection(conn):
     conn.create_function("cjk_query", 1, fts_query, deterministic=True)
     conn.create_function("cjk_index_text", 1, index_text, deterministic=True)
 
-
-def _archive_dir(datasette) -> Path | None:
-    cfg = datasette.plugin_config("nianbao") or {}
-    if cfg.get("archive_dir"):
-        return Path(cfg["archive_dir"])
-    if os.environ.get("NIANBAO_ARCHIVE"):
-        return Path(os.environ["NIANBAO_ARCHIVE"])
-    for db in datasette.databases.values():
-        if db.path:
-            return Path(db.path).resolve().parent / "archive"
-    return None
-
-
-async def original(request, datasette):
-    sha = request.url_vars["sha"].lower()
-    if not _SHA.match(sha):
-        return Response.text("bad sha256", status=400)
-    from datasette import Forbidden
-    content_type, medium, url = None, None, None
-    for db in datasette.databases.values():
-        if db.name.startswith("_"):
-            continue
-        try:
-            await datasette.ensure_permissions(request.actor, [("view-table", (db.name, "documents")),
-                                                               ("view-database", db.name), "view-instance"])
-        except Forbidden:
-            continue
-        try:
-            rows = (await db.execute(
-                "select content_type, medium, url from documents where sha256 = ? order by id desc limit 1",
-                [sha])).rows
-        except Exception:
-            continue
-        if rows:
-            content_type, medium, url = rows[0]
-            break
-    root = _archive_dir(datasette)
-    path = root / sha[:2] / sha if root else None
-    if not path or not path.is_file():
-        return Response.text("原件不在存档中 / original not in the archive", status=404)
-    ctype = content_type or _MEDIUM_TYPES.get((medium or "").lower()) or "application/octet-stream"
-    if ctype.startswith("text/") and "charset" not in ctype:
-        ctype += "; charset=utf-8"
-    name = (url or sha).rstrip("/").rsplit("/", 1)[-1] or sha
-    return Response(
-        path.read_bytes(), status=200, content_type=ctype,
-        headers={"Content-Security-Policy": "sandbox", "X-Content-Type-Options": "nosniff",
-                 "Content-Disposition": f"inline; filename*=UTF-8''{_quote(name)}"})
-
-
-def _quote(s: str) -> str:
-    from urllib.parse import quote
-    return quote(s, safe="")
-
-
-CSS = """
-/* nianbao: ~350 field columns each carry their Chinese label; keep that list compact */
-dl.column-descriptions { max-height: 11em; overflow-y: auto; columns: 22em auto; column-gap: 2em;
-  border: 1px solid #ddd; padding: 0.5em; font-size: 0.85em; }
-dl.column-descriptions dt { break-after: avoid; margin-top: 0.2em; }
-dl.column-descriptions dd { margin-left: 1em; break-before: avoid; }
-"""
-
-
-async def css(request):
-    return Response(CSS, content_type="text/css; charset=utf-8", headers={"Cache-Control": "max-age=3600"})
-
-
-@hookimpl
-def extra_css_urls(datasette):
-    return [datasette.urls.path("/-/nianbao.css")]
-
-
-class _FileResponse:
-    """A file sent in 1 MB chunks read on a worker thread (Datasette's own sender reads 4 KB)."""
-
-    def __init__(self, path: Path, filename: str, content_type: str, headers: dict):
-        self.path, self.filename, self.content_type, self.headers = path, filename, content_type, headers
-
-    async def asgi_send(self, send):
-        import asyncio
-
-        size = self.path.stat().st_size
-        headers = {**self.headers, "content-type": self.content_type, "content-length": str(size),
-                   "content-disposition": f'attachment; filename="{self.filename}"'}
-        await send({"type": "http.response.start", "status": 200,
-                    "headers": [[k.encode(), v.encode()] for k, v in headers.items()]})
-        loop = asyncio.get_running_loop()
-        with open(self.path, "rb") as f:
-            while True:
-                chunk = await loop.run_in_executor(None, f.read, 1 << 20)
-                await send({"type": "http.response.body", "body": chunk, "more_body": bool(chunk)})
-                if not chunk:
-                    break
-
-
-def _file_state(path) -> tuple | None:
-    """Changes whenever the database does: a write in WAL mode touches only the -wal file."""
-    if not path:
-        return None
-    out = []
-    for p in (path, str(path) + "-wal"):
-        try:
-            st = os.stat(p)
-            out += [st.st_mtime_ns, st.st_size]
-        except OSError:
-            out += [None, None]
-    return tuple(out)
-
-
-async def table_csv(request, datasette):
-    """``/-/csv/<database>/<table>.csv``: the whole table as CSV (UTF-8 with BOM). The file
-    ``publish`` wrote when it still matches the database (header ``x-nianbao-csv: prebuilt``),
-    else (or with ``?_live=1``) streamed live from SQLite in rowid batches."""
-    return await _table_download(request, datasette, "csv")
-
-
-async def table_json(request, datasette):
-    """``/-/json/<database>/<table>.json``: the whole table as a streamed JSON array of objects;
-    ``?_nl=1`` gives JSON Lines (one object per line) instead."""
-    return await _table_download(request, datasette, "json")
-
-
-_BARE: dict = {}
-
-
-async def _table_download(request, datasette, fmt):
-    import asyncio
-
-    from datasette.utils.asgi import AsgiStream, NotFound
-
-    dbname, table = request.url_vars["database"], request.url_vars["table"]
-    try:
-        db = datasette.get_database(dbname)
-    except KeyError:
-        raise NotFound("no such database")
-    if table not in await db.table_names() or table.startswith("reports_fts"):
-        raise NotFound("no such table")
-    from datasette import Forbidden
-    try:  # the table page's own cascade: table, then database, then instance
-        await datasette.ensure_permissions(request.actor, [("view-table", (dbname, table)),
-                                                           ("view-database", dbname), "view-instance"])
-    except Forbidden:
-        return Response.text("forbidden", status=403)
-    if fmt == "csv" and db.path and table in downloads.PREBUILT and not request.args.get("_live"):
-        path = await db.execute_fn(lambda conn: downloads.fresh_file(conn, db.path, table))
-        if path:
-            return _FileResponse(path, f"{table}.csv", "text/csv; charset=utf-8", {"x-nianbao-csv": "prebuilt"})
-    bare = None
-    if fmt == "csv":
-        key = (db.name, table, _file_state(db.path))
-        if key not in _BARE:  # numeric columns without text need no quoting (one scan, kept per file state)
-            _BARE[key] = await db.execute_fn(lambda conn: downloads.textless_numeric_columns(conn, table))
-        bare = _BARE[key]
-    cols, sql = await db.execute_fn(lambda conn: downloads.batch_sql(conn, table, bare, fmt))
-    nl = fmt == "json" and bool(request.args.get("_nl"))
-    batch = downloads.BATCH
-
-    async def stream(w):
-        if fmt == "csv":
-            await w.write(downloads.header(cols))
-        elif not nl:
-            await w.write("[")
-        top = (await db.execute(f"select max(rowid) from [{table.replace(']', ']]')}]")).rows[0][0] or 0
-
-        def fn(lo):
-            return lambda conn: downloads.read_lines(conn, sql, lo, lo + batch)
-
-        # SQLite builds the lines without the GIL, two batches at a time, while one is sent
-        starts = list(range(0, top, batch))
-        pending = [asyncio.ensure_future(db.execute_fn(fn(lo))) for lo in starts[:2]]
-        i, first = 2, True
-        while pending:
-            lines = await pending.pop(0)
-            if i < len(starts):
-                pending.append(asyncio.ensure_future(db.execute_fn(fn(starts[i]))))
-                i += 1
-            if not lines:
-                continue
-            if fmt == "csv":
-                await w.write("".join(line + "\r\n" for line in lines))
-            elif nl:
-                await w.write("".join(line + "\n" for line in lines))
-            else:
-                await w.write(("\n" if first else ",\n") + ",\n".join(lines))
-            first = False
-        if fmt == "json" and not nl:
-            await w.write("\n]\n")
-
-    if fmt == "csv":
-        headers, ctype = {"x-nianbao-csv": "live"}, "text/csv; charset=utf-8"
-    else:
-        headers, ctype = {}, ("application/x-ndjson; charset=utf-8" if nl else "application/json; charset=utf-8")
-    ext = "jsonl" if nl else fmt
-    headers["content-disposition"] = f'attachment; filename="{table}.{ext}"'
-    return AsgiStream(stream, headers=headers, content_type=ctype)
-
-
-@hookimpl
-def register_routes():
-    return [(r"^/-/original/(?P<sha>[0-9a-fA-F]{64})$", original), (r"^/-/nianbao\.css$", css),
-            (r"^/-/csv/(?P<database>[^/]+)/(?P<table>[^/]+)\.csv$", table_csv),
-            (r"^/-/json/(?P<database>[^/]+)/(?P<table>[^/]+)\.json$", table_json)]
-
-
-# The reports table has ~370 columns; its HTML page shows the main ones unless the URL chooses
-# columns itself (?_col=… / ?_nocol=…). All columns: ?_nocol=notes. JSON/CSV are not affected.
-DEFAULT_REPORT_COLUMNS = (
-    "title", "agency", "level", "province", "city", "county", "year", "format", "medium", "checks_failed",
-    "req_new_total", "req_granted_total", "req_outcome_total_total", "review_total", "review_corrected",
-    "suit_direct_total", "suit_direct_corrected", "suit_after_review_corrected", "document_sha256",
-    "source_url", "fetched_at")
-
-
-@hookimpl
-def asgi_wrapper(datasette):
-    extra = "&".join(f"_col={c}" for c in DEFAULT_REPORT_COLUMNS).encode()
-    chosen = re.compile(rb"(^|&)_(no)?col=")
-    facet_arg = re.compile(rb"(^|&)_facet=([^&]*)")
-
-    def wrap(app):
-        async def inner(scope, receive, send):
-            path = scope.get("path", "") if scope.get("type") == "http" else ""
-            if path.count("/") == 2 and re.search(r"/reports(\.json|\.csv)?$", path):
-                qs = scope.get("query_string", b"")
-                if facet_arg.search(qs):
-                    # ?_facet=province repeats a facet the table already has: Datasette would count it twice
-                    dbname = path.split("/")[1]
-                    have = {c.encode() for c in _facet_columns(datasette, dbname, "reports")}
-                    qs = b"&".join(p for p in qs.split(b"&") if not (
-                        p.startswith(b"_facet=") and p[len(b"_facet="):] in have))
-                if path.endswith("/reports") and not chosen.search(qs):
-                    qs = (qs + b"&" + extra) if qs else extra
-                scope = dict(scope, query_string=qs)
-            await app(scope, receive, send)
-        return inner
-    return wrap
-
-
-@hookimpl
-def render_cell(value, column, table, database, datasette):
-    if column in ("document_sha256", "sha256", "original") and isinstance(value, str) and _SHA.match(value):
-        return Markup('<a href="{}" title="存档原件">原件 {}…</a>'.format(
-            datasette.urls.path(f"/-/original/{value}"), escape(value[:10])))
-    return None
 
 
 # ----------------------------------------------------------------------------- search and facets
@@ -301,12 +39,6 @@ def render_cell(value, column, table, database, datasette):
 # memory (nianbao.facetindex), and gives SQLite a clause that finds one page cheaply: each row
 # walked in page order is checked against the index (a few dozen lookups) for a common word,
 # the matches are looked up for a rare one.
-import contextvars  # noqa: E402
-
-from datasette.database import Results  # noqa: E402
-from datasette.facets import ColumnFacet  # noqa: E402
-from datasette.filters import FilterArguments  # noqa: E402
-from datasette.utils import escape_sqlite  # noqa: E402
 
 _ENGINES: dict = {}
 # underscore arguments that change neither the rows a facet counts nor the search
@@ -323,7 +55,7 @@ def _search_config(datasette, database, table) -> dict | None:
     return cfg.get(table)
 
 
-def _facet_columns(datasette, database, table) -> tuple[str, ...]:
+def facet_columns(datasette, database, table) -> tuple[str, ...]:
     facets = (datasette.table_metadata(database, table) or {}).get("facets") or []
     return tuple(f[PublishedColumnFacet.type] for f in facets if isinstance(f, dict) and PublishedColumnFacet.type in f)
 
@@ -349,7 +81,7 @@ def _answer_known_counts(db) -> None:
 
 async def facet_index(datasette, db, table) -> FacetIndex | None:
     """The in-memory facet columns of ``table`` (immutable databases only), loaded once per file."""
-    columns = _facet_columns(datasette, db.name, table)
+    columns = facet_columns(datasette, db.name, table)
     if db.is_mutable or not db.path or not columns:
         return None
     try:
