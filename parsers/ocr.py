@@ -855,8 +855,6 @@ def ink_gray(im):
     """A page as grey levels of its ink: the red channel of a colour page, in which a red seal
     (stamped over the signature or over table cells) fades to the paper's white while black
     print stays black; a grey page as it is."""
-    if os.environ.get("NIANBAO_OCR_LUMA"):
-        return im.convert("L")
     if im.mode in ("RGB", "RGBA", "P", "CMYK", "YCbCr", "LAB", "HSV"):
         return im.convert("RGB").split()[0]
     return im.convert("L")
