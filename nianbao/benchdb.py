@@ -134,7 +134,7 @@ def _agency_names(n_target: int, rng: random.Random) -> list[str]:
 
 def generate(path, reports: int = 1_000_000, seed: int = 2024, batch: int = 20000, publish_after: bool = True) -> dict:
     """Write a synthetic database of ``reports`` reports to ``path`` (replaced if it exists)."""
-    from nianbao.publish import ensure_publish_schema, publish
+    from nianbao.publish import publish
     from nianbao.store import Store
 
     t0 = time.time()
@@ -143,7 +143,6 @@ def generate(path, reports: int = 1_000_000, seed: int = 2024, batch: int = 2000
         if p.exists():
             p.unlink()
     store = Store(path)
-    ensure_publish_schema(store.db)
     conn = store.db.conn
     conn.execute("PRAGMA journal_mode=OFF")  # a generated file: no rollback journal, no WAL growth
     conn.execute("PRAGMA synchronous=OFF")

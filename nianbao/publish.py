@@ -30,6 +30,7 @@ from pathlib import Path
 import sqlite_utils
 
 from nianbao import downloads, regions, search
+from nianbao.database import REGION_COLUMNS, denied_columns, rebuild_search_index
 from nianbao.search import index_text
 from parsers import schema
 
@@ -40,60 +41,8 @@ _TITLE_TAIL = re.compile(r"(关于)?(\d{4}|[〇零一二三四五六七八九十
 
 FACETS = ("province", "level", "year", "format", "checks_failed")
 
-REGION_COLUMNS = {
-    "search_id": int, "agency_id": int, "level": str, "tier": str, "province": str, "province_code": str,
-    "city": str, "city_code": str, "county": str, "county_code": str,
-}
-AGENCY_COLUMNS = {
-    "id": int, "name": str, "level": str, "tier": str, "province": str, "province_code": str,
-    "city": str, "city_code": str, "county": str, "county_code": str, "parent": str,
-    "parent_id": int, "reports": int, "first_year": int, "last_year": int,
-}
 
 
-# ----------------------------------------------------------------------------- schema
-def ensure_publish_schema(db: sqlite_utils.Database) -> None:
-    """Tables, columns and indexes publishing needs; never drops anything."""
-    db["agencies"].create(AGENCY_COLUMNS, pk="id", if_not_exists=True)
-    db["agencies"].create_index(["name"], unique=True, if_not_exists=True)
-    for c in ("level", "province", "parent_id"):
-        db["agencies"].create_index([c], if_not_exists=True)
-    db["report_texts"].create({"report_id": int, "text": str, "written_at": str},
-                              pk="report_id", if_not_exists=True)
-    have = set(db["reports"].columns_dict)
-    for col, typ in REGION_COLUMNS.items():
-        if col not in have:
-            db["reports"].add_column(col, typ)
-    # A search runs ``search_id in (select rowid from reports_fts …)``: this narrow index counts the
-    # matches without reading the ~370-column rows (``id in (…)`` would look up every wide row).
-    # (Facets of a search are counted in memory by the Datasette plugin, not through an index.)
-    db.execute("drop index if exists idx_reports_search")  # the wide covering index of version 1
-    db["reports"].create_index(["search_id"], index_name="idx_reports_search_id", if_not_exists=True)
-    # the few reports that lost a review or a lawsuit (canned query agencies_losing_reviews_or_lawsuits)
-    db.execute("""create index if not exists idx_reports_losing on reports(is_current, year, id)
-                  where review_corrected > 0 or suit_direct_corrected > 0 or suit_after_review_corrected > 0""")
-    # the denial-rate queries read this index instead of the ~370-column rows (3.6 s → 0.3 s at 1M)
-    denial = ["is_current", "province", "year", "format", *denied_columns(), "req_outcome_total_total"]
-    if set(denial) <= set(db["reports"].columns_dict):
-        db["reports"].create_index(denial, index_name="idx_reports_denial", if_not_exists=True)
-    for cols in (["province"], ["level"], ["year"], ["format"], ["checks_failed"], ["agency_id", "year"],
-                 ["province", "year"], ["city"], ["tier"], ["fetched_at"], ["parsed_at"], ["is_current"]):
-        db["reports"].create_index(cols, if_not_exists=True)
-    if not db["reports_fts"].exists():
-        db.execute("create virtual table reports_fts using fts5(title, agency, body, tokenize='unicode61')")
-    db["reports_fts_state"].create({"report_id": int, "sig": str}, pk="report_id", if_not_exists=True)
-    # every write to reports counts here (triggers): what the prebuilt downloads compare against
-    db["table_changes"].create({"name": str, "changes": int}, pk="name", if_not_exists=True)
-    db.execute("insert or ignore into table_changes (name, changes) values ('reports', 0)")
-    for event in ("insert", "update", "delete"):
-        db.execute(f"""create trigger if not exists reports_changes_{event} after {event} on reports begin
-            insert into table_changes (name, changes) values ('reports', 1)
-            on conflict (name) do update set changes = changes + 1; end""")
-    db.execute("""create view if not exists reports_current as
-        select * from reports where is_current = 1""")
-
-
-# ----------------------------------------------------------------------------- agencies
 def agency_name(agency: str | None, title: str | None) -> str | None:
     """The agency a report is about: the parser's agency, else the title before its year."""
     name = (agency or "").strip()
@@ -151,9 +100,7 @@ def _sync_fts(db: sqlite_utils.Database, batch: int = 2000) -> int:
         # indexed under another scheme: start the index afresh (deleting row by row from FTS5
         # re-reads every old row)
         with db.conn:
-            db.execute("drop table reports_fts")
-            db.execute("delete from reports_fts_state")
-            db.execute("create virtual table reports_fts using fts5(title, agency, body, tokenize='unicode61')")
+            rebuild_search_index(db)
     with db.conn:
         db.execute("""delete from reports_fts where rowid in
                       (select report_id from reports_fts_state where report_id not in (select id from reports))""")
@@ -190,15 +137,13 @@ def publish(db_path, *, metadata_path: str | Path | None = None, archive_dir: st
 
     Writes Datasette metadata to ``metadata_path`` (default: ``metadata.json`` beside the
     database). Returns counts."""
-    from nianbao.store import Store  # the store's own schema first (creates/upgrades tables)
+    from nianbao.store import Store  # opening it brings the schema up to date (nianbao.database)
 
     downloads.discard(db_path)  # nothing may serve a file older than the rows it is about to change
     store = Store(db_path)
     db = store.db
-    ensure_publish_schema(db)
     agencies_new = _sync_agencies(db)
     indexed = _sync_fts(db)
-    db.execute("drop table if exists reports_facet_counts")  # version 1's facet cache (now in memory)
     db.execute("analyze")
     meta_path = Path(metadata_path) if metadata_path else Path(db_path).resolve().parent / "metadata.json"
     meta = build_metadata(db_name=Path(db_path).stem, archive_dir=archive_dir)
@@ -207,6 +152,7 @@ def publish(db_path, *, metadata_path: str | Path | None = None, archive_dir: st
         "reports": db["reports"].count, "agencies": db["agencies"].count, "agencies_new": agencies_new,
         "indexed": indexed, "metadata": str(meta_path),
     }
+    store.record_publish(stats["reports"], stats["agencies"], indexed)
     db.conn.close()
     stats["downloads"] = {t: m["rows"] for t, m in downloads.build(db_path, progress=progress).items()}
     return stats
@@ -226,11 +172,6 @@ BASE_LABELS = {
     "tier": "所属行政层级（省级、市级、县级、乡镇/街道、国务院部门）", "province": "省级行政区", "province_code": "省级区划代码（GB/T 2260）",
     "city": "地级行政区", "city_code": "地级区划代码（GB/T 2260）", "county": "县级行政区", "county_code": "县级区划代码（GB/T 2260）",
 }
-
-
-def denied_columns() -> list[str]:
-    """The reports columns summed as 不予公开 (the eight reasons of table 三's row (三))."""
-    return [f"req_{k}_total" for k in schema.section3_rows("2021") if k.startswith("denied_")]
 
 
 def _queries() -> dict:

@@ -120,11 +120,10 @@ def _stop(signum, frame):
 
 
 def is_published(db_path) -> bool:
-    """Has ``publish`` built what the served pages read (search index, region columns)?"""
+    """Has ``publish`` ever built what the served pages read (agencies, regions, search index)?"""
     with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
-        columns = {row[1] for row in conn.execute("pragma table_info(reports)")}
         tables = {row[0] for row in conn.execute("select name from sqlite_master where type = 'table'")}
-    return "search_id" in columns and "reports_fts" in tables
+        return "publish_runs" in tables and conn.execute("select 1 from publish_runs limit 1").fetchone() is not None
 
 
 def make_datasette(db_path, archive_dir=None, immutable=True):

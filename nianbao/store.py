@@ -1,13 +1,5 @@
-"""The store: the only writer of the SQLite database (sqlite-utils).
-
-Tables (see README "The database"):
-- ``documents``: every original fetched, one row per version (url + sha256); a changed document
-  at the same URL gets a new row whose ``previous_id`` links the version it replaces.
-- ``reports``: one row per parsed report document, one column per canonical field.
-- ``report_values``: the same numbers in long form, with the printed text and where it was read.
-- ``checks``: every sum rule evaluated per report (failed ones are what journalists look for).
-- ``failures``: every URL that could not be fetched or parsed, with kind and detail.
-- ``crawl_runs`` and ``portal_runs``: crawl health per run and per portal.
+"""The store: the writer of the SQLite database (sqlite-utils), over the schema declared in
+``nianbao.database`` (applied as migrations when a database is opened).
 
 The store never fetches and never parses: it is handed plain dicts.
 """
@@ -19,22 +11,13 @@ from datetime import datetime, timezone
 
 import sqlite_utils
 
+from nianbao.database import migrate
 from parsers import schema
 
 
 def now() -> str:
     """UTC timestamp as ISO 8601 (seconds)."""
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
-
-
-def _field_columns() -> dict:
-    cols = {}
-    for fmt in schema.TABLE_FORMATS:
-        dec = schema.decimal_keys(fmt)
-        for key in schema.field_keys(fmt):
-            if cols.get(key) is not float:
-                cols[key] = float if key in dec else int
-    return cols
 
 
 class Store:
@@ -51,60 +34,8 @@ class Store:
 
     # ----------------------------------------------------------------- schema
     def ensure_schema(self) -> None:
-        """Create missing tables, columns and indexes; never drops data (safe on every open)."""
-        db = self.db
-        db["crawl_runs"].create({
-            "id": int, "started": str, "finished": str, "status": str, "sources": str,
-            "pages": int, "documents": int, "documents_new": int, "documents_changed": int,
-            "reports": int, "failures": int, "blocked": int, "not_modified": int, "summary": str,
-        }, pk="id", if_not_exists=True)
-        db["portal_runs"].create({
-            "id": int, "run_id": int, "portal": str, "url": str, "platform": str,
-            "pages": int, "reports_found": int, "reports_new": int, "reports_changed": int,
-            "failures": int, "blocked": int, "flagged": str,
-        }, pk="id", foreign_keys=[("run_id", "crawl_runs", "id")], if_not_exists=True)
-        db["documents"].create({
-            "id": int, "url": str, "sha256": str, "content_type": str, "medium": str, "size": int,
-            "archive_path": str, "first_seen": str, "last_seen": str, "etag": str,
-            "last_modified": str, "source_url": str, "portal": str, "title": str,
-            "previous_id": int, "is_current": int, "run_id": int,
-        }, pk="id", if_not_exists=True)
-        db["reports"].create({
-            "id": int, "document_id": int, "title": str, "agency": str, "year": int, "format": str,
-            "medium": str, "portal": str, "source_url": str, "document_url": str,
-            "document_sha256": str, "fetched_at": str, "parsed_at": str, "checks_failed": int,
-            "checks_run": int, "notes": str, "inferred": str, "is_current": int,
-            **_field_columns(),
-        }, pk="id", if_not_exists=True)
-        db["report_values"].create({
-            "report_id": int, "section": str, "field": str, "label": str, "value": float,
-            "raw": str, "inferred": float, "page": int, "table_no": int, "row_no": int, "col_no": int,
-        }, pk=("report_id", "field"), if_not_exists=True)
-        db["checks"].create({
-            "id": int, "report_id": int, "rule": str, "ok": int, "detail": str,
-        }, pk="id", if_not_exists=True)
-        db["failures"].create({
-            "id": int, "run_id": int, "url": str, "portal": str, "kind": str, "detail": str,
-            "at": str, "document_sha256": str,
-        }, pk="id", if_not_exists=True)
-        if "mode" not in db["crawl_runs"].columns_dict:
-            db["crawl_runs"].add_column("mode", str)      # full (every list page) or incremental
-        if "role" not in db["documents"].columns_dict:
-            db["documents"].add_column("role", str)       # picture: an image a page shows (its table)
-        # Upgrades: add any field column a newer schema.yaml introduced.
-        have = set(db["reports"].columns_dict)
-        for key, typ in _field_columns().items():
-            if key not in have:
-                db["reports"].add_column(key, typ)
-        for table, cols in {
-            "documents": [["url"], ["sha256"], ["url", "sha256"]],
-            "reports": [["document_sha256"], ["year"], ["format"], ["agency"], ["checks_failed"]],
-            "checks": [["report_id"], ["rule", "ok"]],
-            "failures": [["run_id"], ["kind"]],
-            "portal_runs": [["run_id"]],
-        }.items():
-            for c in cols:
-                db[table].create_index(c, if_not_exists=True, unique=(c == ["url", "sha256"]))
+        """Apply the schema's migrations (``nianbao.database``); never drops data."""
+        migrate(self.db)
 
     # ----------------------------------------------------------------- runs
     def start_run(self, sources: list[str] | None = None, mode: str = "full") -> int:
@@ -251,8 +182,6 @@ class Store:
         """Store the full text of a parsed report (the parser dict's ``"text"``) for full-text
         search; call it right after ``record_report`` with the id it returned. ``publish``
         indexes it (``nianbao.publish``)."""
-        self.db["report_texts"].create({"report_id": int, "text": str, "written_at": str},
-                                       pk="report_id", if_not_exists=True)
         self.db["report_texts"].upsert({"report_id": report_id, "text": text or "", "written_at": now()},
                                        pk="report_id")
 
@@ -271,9 +200,11 @@ class Store:
                                          pk="sha256", replace=True)
 
     def has_parse_outcome(self, sha256: str) -> bool:
-        if not self.db["parse_outcomes"].exists():
-            return False
         return bool(list(self.db.query("select 1 from parse_outcomes where sha256 = ?", [sha256])))
+
+    def record_publish(self, reports: int, agencies: int, indexed: int) -> None:
+        """A publish ran (``nianbao.publish``): what it covered."""
+        self.db["publish_runs"].insert({"at": now(), "reports": reports, "agencies": agencies, "indexed": indexed})
 
     def close_stale_runs(self) -> int:
         """Mark runs left 'running' by a killed crawl as 'killed'; returns how many."""

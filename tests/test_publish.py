@@ -298,7 +298,7 @@ def test_publish_upgrades_a_search_index_of_another_scheme(tmp_path):
     build_sample(db, tmp_path / "archive")
     publish(db)
     c = sqlite3.connect(db)
-    with c:  # what version 1 left behind
+    with c:  # what an index of one character per token looked like
         c.execute("drop table reports_fts")
         c.execute("create virtual table reports_fts using fts5(title, agency, body, tokenize='unicode61')")
         c.execute("insert into reports_fts (rowid, title, agency, body) values (1, '广 东', '公 安', '复 议')")

@@ -51,7 +51,8 @@ def test_reopening_upgrades_without_losing_data(tmp_path):
     path = tmp_path / "n.db"
     s = Store(path)
     s.record_failure(url="u", kind="http_error", detail="500")
-    s.db["reports"].transform(drop={"review_total"})      # an older schema without a column
+    s.db.execute("drop index idx_reports_losing")        # an older schema: no partial index, and
+    s.db["reports"].transform(drop={"review_total"})      # a field column missing
     s2 = Store(path)
     assert "review_total" in s2.db["reports"].columns_dict
     assert s2.db["failures"].count == 1
