@@ -32,3 +32,47 @@ def pair(generated):
     from nianbao.serve import make_datasette
 
     return make_datasette(generated), make_datasette(generated, immutable=False)
+
+
+# ----------------------------------------------------------------------------- crawls of the demo portals
+from tests.builders.crawls import _do_crawl, write_sources  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def portals():
+    from nianbao.demo.portals import start
+    h = start(0)
+    yield h
+    h.stop()
+
+
+@pytest.fixture(scope="session")
+def crawl_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("crawl")
+
+
+@pytest.fixture(scope="session")
+def crawls(portals, crawl_dir):
+    d = crawl_dir / "main"
+    d.mkdir()
+    sources = write_sources(d / "sources.yaml", portals.sources(platform=None))
+    db, archive = d / "nianbao.db", d / "archive"
+    out = {"dir": d, "db": db, "archive": archive, "sources": sources}
+    out["first"] = _do_crawl(portals, sources, db, archive, d / "crawl1.log")
+    out["again"] = _do_crawl(portals, sources, db, archive, d / "crawl2.log")
+    exp = portals.expected["trs"]
+    changed_url = exp["changeable"][0]
+    portals.change("trs", changed_url.split(str(portals.portals["trs"].port), 1)[1])
+    out["changed_url"] = changed_url
+    out["changed"] = _do_crawl(portals, sources, db, archive, d / "crawl3.log")
+    return out
+
+
+@pytest.fixture(scope="session")
+def auto_crawl(portals, crawl_dir):
+    d = crawl_dir / "auto"
+    d.mkdir()
+    sources = write_sources(d / "sources.yaml", portals.sources(platform="auto"))
+    c = _do_crawl(portals, sources, d / "nianbao.db", d / "archive", d / "crawl.log")
+    c.dir = d
+    return c

@@ -1,4 +1,4 @@
-"""Crawl the independent second simulator (``tests/alt_portals.py``) through the CLI, with
+"""Crawl the independent second simulator (``tests/builders/alt_portals.py``) through the CLI, with
 ``platform: auto`` and with each portal's platform name, and hold the crawl to the bar for
 portals it has never seen: every reachable report archived and parsed, nothing fetched from
 robots-excluded paths (or from other hosts), blocked pages recorded as ``blocked``, no distractor
@@ -35,7 +35,7 @@ def _rows(db, sql):
 
 @pytest.fixture(scope="module")
 def alt():
-    from tests.alt_portals import start
+    from tests.builders.alt_portals import start
     h = start()
     yield h
     h.stop()

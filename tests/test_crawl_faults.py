@@ -8,8 +8,7 @@ import sqlite3
 import subprocess
 import time
 
-from tests.portal_fixtures import *  # noqa: F401,F403
-from tests.portal_fixtures import ROOT, crawl_cmd, run_crawl_subprocess, run_nightly_subprocess, snapshot, write_sources
+from tests.builders.crawls import ROOT, crawl_cmd, run_crawl_subprocess, run_nightly_subprocess, snapshot, write_sources
 
 KEYS = ["generic", "trs", "hanweb", "gdzwfw"]
 

@@ -2,8 +2,7 @@
 per portal, and a changed attachment at the same URL becoming a second, linked version."""
 import collections
 
-from tests.portal_fixtures import *  # noqa: F401,F403
-from tests.portal_fixtures import path_of
+from tests.builders.crawls import path_of
 
 STATIC_KEYS = ["generic", "trs", "hanweb", "gdzwfw"]
 

@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from tests.portal_fixtures import Crawl, path_of, run_crawl_subprocess, snapshot, write_sources
+from tests.builders.crawls import Crawl, path_of, run_crawl_subprocess, snapshot, write_sources
 
 
 @pytest.fixture(scope="module")

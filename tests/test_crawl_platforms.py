@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.portal_fixtures import *  # noqa: F401,F403
-from tests.portal_fixtures import gets, path_of
+from tests.builders.crawls import gets, path_of
 
 PLATFORM_KEYS = ["generic", "trs", "hanweb", "gdzwfw", "epoint"]
 

@@ -6,7 +6,7 @@ import pytest
 
 from nianbao.demo.documents import random_report
 from parsers import parse
-from tests import realistic_docs as rd
+from tests.builders import portal_layouts as rd
 from tests.builders import text_layouts as tl
 
 

@@ -13,7 +13,7 @@ import urllib.request
 import pytest
 
 from nianbao import snapshot
-from tests.portal_fixtures import ROOT, write_sources
+from tests.builders.crawls import ROOT, write_sources
 
 
 def _free_port() -> int:

@@ -7,7 +7,7 @@ group label (（三）不予公开 …) in the cell before its first row, blank 
 renders those items its own way."""
 from __future__ import annotations
 
-from tests import realistic_docs as rd
+from tests.builders import portal_layouts as rd
 
 S4_HEADER = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
 

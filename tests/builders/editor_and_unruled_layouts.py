@@ -1,5 +1,5 @@
-"""Second round of REAL-looking 政府信息公开工作年度报告 builders (see ``realistic_docs.py`` for the
-first). Numbers come from ``random_report``; every layout here is built in this file:
+"""Builders of unruled PDFs, WPS DOCX and CMS-editor HTML reports (``tests/builders/portal_layouts.py``
+builds the portals' common layouts). Numbers come from ``random_report``; every layout here is built in this file:
 
 * PDFs without ruling lines (reportlab ``Table`` with no grid; HTML with ``border:none`` printed
   by Chromium), PDFs with horizontal rules only (三线表), tables split over pages with the header
@@ -19,8 +19,8 @@ import re
 
 from parsers import schema
 
-from . import realistic_docs as rd
-from .realistic_docs import GROUPS, S2_LABEL, S2_SUBHEAD, S3_COLS, S3_LABELS, S4_COLS, S4_GROUPS
+from tests.builders import portal_layouts as rd
+from tests.builders.portal_layouts import GROUPS, S2_LABEL, S2_SUBHEAD, S3_COLS, S3_LABELS, S4_COLS, S4_GROUPS
 
 S4_COL_LABELS = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
 

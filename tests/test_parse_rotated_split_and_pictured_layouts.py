@@ -1,5 +1,6 @@
-"""Third adversarial round: layouts real portals publish that the earlier rounds do not cover
-(builders in ``adversarial3_docs.py``; numbers from ``random_report``).
+"""PDF, HTML and DOCX layouts real portals publish: rotated and split tables, tables as pictures,
+footnote marks, content controls, tracked changes
+(builders in ``tests/builders/rotated_split_and_pictured_layouts.py``; numbers from ``random_report``).
 
 Every case asserts, in this order:
 
@@ -25,9 +26,9 @@ import pytest
 from nianbao.demo import documents as D
 from parsers import parse
 
-from . import adversarial3_docs as A
-from . import realistic_docs as rd
-from . import realistic_docs2 as r2
+from tests.builders import rotated_split_and_pictured_layouts as A
+from tests.builders import portal_layouts as rd
+from tests.builders import editor_and_unruled_layouts as r2
 
 MIN_FRACTION = 0.99
 
@@ -55,7 +56,7 @@ def _check(rep, got):
 
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory):
-    return str(tmp_path_factory.mktemp("adversarial3"))
+    return str(tmp_path_factory.mktemp("rotated-split"))
 
 
 # =============================================================== wrong numbers, checks all pass

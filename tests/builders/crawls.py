@@ -1,7 +1,6 @@
-"""Shared fixtures of the crawl tests: the portal simulator on 127.0.0.1 and crawls run as
-subprocesses (``python -m crawler.run``: a fresh Twisted reactor each).
-
-Import into a test module with ``from tests.portal_fixtures import *`` (the lead owns conftest.py).
+"""Crawls for the tests: crawls run as subprocesses (``python -m crawler.run`` and ``nianbao.cli
+nightly``: a fresh Twisted reactor each), a snapshot of the database after each, and the shared
+crawl fixtures of ``conftest.py`` built from them:
 
 - ``portals``: the simulator (session; free ports).
 - ``crawls``: one session-scoped sequence on one database — ``first`` (full crawl, each portal's
@@ -18,10 +17,9 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PY = sys.executable
 
 
@@ -99,46 +97,6 @@ def _do_crawl(portals, sources, db, archive, log) -> Crawl:
     return Crawl(proc, snapshot(db), reqs, stats, elapsed)
 
 
-@pytest.fixture(scope="session")
-def portals():
-    from nianbao.demo.portals import start
-    h = start(0)
-    yield h
-    h.stop()
-
-
-@pytest.fixture(scope="session")
-def crawl_dir(tmp_path_factory):
-    return tmp_path_factory.mktemp("crawl")
-
-
-@pytest.fixture(scope="session")
-def crawls(portals, crawl_dir):
-    d = crawl_dir / "main"
-    d.mkdir()
-    sources = write_sources(d / "sources.yaml", portals.sources(platform=None))
-    db, archive = d / "nianbao.db", d / "archive"
-    out = {"dir": d, "db": db, "archive": archive, "sources": sources}
-    out["first"] = _do_crawl(portals, sources, db, archive, d / "crawl1.log")
-    out["again"] = _do_crawl(portals, sources, db, archive, d / "crawl2.log")
-    exp = portals.expected["trs"]
-    changed_url = exp["changeable"][0]
-    portals.change("trs", changed_url.split(str(portals.portals["trs"].port), 1)[1])
-    out["changed_url"] = changed_url
-    out["changed"] = _do_crawl(portals, sources, db, archive, d / "crawl3.log")
-    return out
-
-
-@pytest.fixture(scope="session")
-def auto_crawl(portals, crawl_dir):
-    d = crawl_dir / "auto"
-    d.mkdir()
-    sources = write_sources(d / "sources.yaml", portals.sources(platform="auto"))
-    c = _do_crawl(portals, sources, d / "nianbao.db", d / "archive", d / "crawl.log")
-    c.dir = d
-    return c
-
-
 def path_of(url: str) -> str:
     from urllib.parse import urlsplit
     u = urlsplit(url)
@@ -147,7 +105,3 @@ def path_of(url: str) -> str:
 
 def gets(requests: dict, url: str) -> int:
     return requests.get(f"GET {path_of(url)}", 0)
-
-
-__all__ = ["portals", "crawl_dir", "crawls", "auto_crawl", "Crawl", "snapshot", "write_sources",
-           "run_crawl_subprocess", "crawl_cmd", "path_of", "gets", "ROOT", "PY"]

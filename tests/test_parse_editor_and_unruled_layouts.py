@@ -1,4 +1,5 @@
-"""Second round of real-looking layouts (builders in ``realistic_docs2.py``). Every case asserts
+"""Unruled PDFs, WPS DOCX, CMS-editor HTML, legacy and odd titles (builders in
+``tests/builders/editor_and_unruled_layouts.py``). Every case asserts
 every field plus format / year / title / agency; a blank is null with a note. Cases the parser
 gets wrong today are strict xfails naming the cause in ``parsers/``."""
 from __future__ import annotations
@@ -10,10 +11,10 @@ import pytest
 
 from parsers import parse
 
-from . import realistic_docs as rd
-from . import realistic_docs2 as r2
-from .realistic_docs import H
-from .test_parse_realistic import _rep as _base_rep, assert_report
+from tests.builders import portal_layouts as rd
+from tests.builders import editor_and_unruled_layouts as r2
+from tests.builders.portal_layouts import H
+from .test_parse_portal_layouts import _rep as _base_rep, assert_report
 
 
 def _rep(fmt="2021", year=2023, agency="XX市交通运输局", seed=3, blanks=0, big=False):
@@ -26,7 +27,7 @@ def _rep(fmt="2021", year=2023, agency="XX市交通运输局", seed=3, blanks=0,
 # ============================================================== PDFs without ruling lines
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory):
-    return str(tmp_path_factory.mktemp("realistic2"))
+    return str(tmp_path_factory.mktemp("editor-unruled"))
 
 
 RL_CASES = {

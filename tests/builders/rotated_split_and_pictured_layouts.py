@@ -1,4 +1,4 @@
-"""Builders for the third adversarial round (``test_parse_adversarial3.py``).
+"""Builders of rotated, split and pictured layouts (``test_parse_rotated_split_and_pictured_layouts.py``).
 
 Numbers come from ``nianbao.demo.documents.random_report`` (they obey every sum rule); the table
 grids come from the demo generator's ``grid_section*`` (the official form's merged layout), and
@@ -25,7 +25,7 @@ import uuid
 
 from nianbao.demo import documents as D
 
-from . import realistic_docs as rd
+from tests.builders import portal_layouts as rd
 
 FONT = "STSong-Light"
 

@@ -1,5 +1,5 @@
 """Documents that look like REAL annual reports but were not made by nianbao's own generator
-(``tests/realistic_docs.py`` builds them from a ``random_report`` dict). Every case asserts every
+(``tests/builders/portal_layouts.py`` builds them from a ``random_report`` dict). Every case asserts every
 field; cases the parser gets wrong today are strict xfails naming the cause."""
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import pytest
 from nianbao.demo.documents import random_report
 from parsers import parse
 
-from . import realistic_docs as rd
-from .realistic_docs import H
+from tests.builders import portal_layouts as rd
+from tests.builders.portal_layouts import H
 
 
 def _rep(fmt="2021", year=2023, agency="XX市交通运输局", seed=3, blanks=0):
