@@ -15,7 +15,8 @@ Tables (see README "The database"):
   ``parse_outcomes``: which versions were parsed and how.
 - For publishing: ``agencies``, ``report_texts`` and the search index ``reports_fts`` (with
   ``reports_fts_state``), ``table_changes`` (counted by triggers: the downloads compare with it),
-  the view ``reports_current``; ``publish_runs`` (when each publish ran).
+  the view ``reports_current``; ``publish_runs`` (when each publish ran); ``findings``,
+  ``report_edits`` and ``timeliness`` (what ``nianbao.findings`` found).
 """
 from __future__ import annotations
 
@@ -158,6 +159,28 @@ def m005_publish_runs(db):
     # one row per publish: serve publishes a database that never was before serving it
     db["publish_runs"].create({"id": int, "at": str, "reports": int, "agencies": int, "indexed": int},
                               pk="id", if_not_exists=True)
+
+
+@migrations()
+def m006_findings(db):
+    # what publish finds in the reports (nianbao.findings): one table every check writes
+    db["findings"].create({
+        "id": int, "kind": str, "severity": str, "agency_id": int, "agency": str, "province": str,
+        "level": str, "year": int, "report_id": int, "other_report_id": int, "summary": str,
+        "evidence": str, "detected_at": str,
+    }, pk="id", if_not_exists=True)
+    for cols in (["kind"], ["province"], ["level"], ["year"], ["agency_id"], ["report_id"]):
+        db["findings"].create_index(cols, if_not_exists=True)
+    db["report_edits"].create({
+        "id": int, "report_id": int, "previous_report_id": int, "agency": str, "agency_id": int,
+        "province": str, "level": str, "year": int, "field": str, "label": str, "old": float,
+        "new": float, "old_seen": str, "new_seen": str, "old_sha256": str, "new_sha256": str,
+        "document_url": str,
+    }, pk="id", if_not_exists=True)
+    db["report_edits"].create_index(["report_id"], if_not_exists=True)
+    db["timeliness"].create({
+        "report_id": int, "published_on": str, "date_source": str, "deadline": str, "days_late": int,
+    }, pk="report_id", if_not_exists=True)
 
 
 def migrate(db: sqlite_utils.Database) -> None:

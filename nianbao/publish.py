@@ -144,13 +144,15 @@ def publish(db_path, *, metadata_path: str | Path | None = None, archive_dir: st
     db = store.db
     agencies_new = _sync_agencies(db)
     indexed = _sync_fts(db)
+    from nianbao import findings
+    found = store.replace_findings(findings.compute(db))
     db.execute("analyze")
     meta_path = Path(metadata_path) if metadata_path else Path(db_path).resolve().parent / "metadata.json"
     meta = build_metadata(db_name=Path(db_path).stem, archive_dir=archive_dir)
     meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
     stats = {
         "reports": db["reports"].count, "agencies": db["agencies"].count, "agencies_new": agencies_new,
-        "indexed": indexed, "metadata": str(meta_path),
+        "indexed": indexed, "metadata": str(meta_path), **found,
     }
     store.record_publish(stats["reports"], stats["agencies"], indexed)
     db.conn.close()
@@ -177,6 +179,49 @@ BASE_LABELS = {
 def _queries() -> dict:
     denied = " + ".join(f"coalesce({c}, 0)" for c in denied_columns())
     return {
+        "findings_by_kind": {
+            "title": "发现：按类型、省份统计",
+            "description": "每类发现（逾期、缺报、发布后修改、结转不一致、存量不一致、正文与表格不符、照抄上年）的数量，按省份。"
+                           "点开 findings 表可按类型、省份、层级、年度筛选，每条都附证据和报告链接。",
+            "sql": """select kind as 类型, province as 省份, count(*) as 条数
+from findings group by kind, province order by kind, 条数 desc""",
+        },
+        "late_reports_by_province_and_level": {
+            "title": "逾期发布的年度报告（按省份、层级）",
+            "description": "发布日期（页面所载，或原件地址中的日期；见 date_source）晚于《条例》期限"
+                           "（部门 1 月 31 日，县级以上人民政府 3 月 31 日）的报告数与平均逾期天数。",
+            "sql": """select r.province as 省份, r.level as 层级, r.year as 年度, count(*) as 逾期报告数,
+  round(avg(t.days_late), 1) as 平均逾期天数, max(t.days_late) as 最长逾期天数
+from timeliness t join reports r on r.id = t.report_id
+where t.days_late > 0 group by r.province, r.level, r.year order by 逾期报告数 desc""",
+        },
+        "agencies_missing_this_year": {
+            "title": "今年缺报的机关",
+            "description": "上一年发布过年度报告、本年度期限已过却未见报告的机关。",
+            "sql": """select agency as 机关, province as 省份, level as 层级, year as 缺报年度, summary as 说明,
+  other_report_id as 上一年报告
+from findings where kind = 'missing' order by province, agency""",
+        },
+        "silent_edits": {
+            "title": "发布后原地修改的报告",
+            "description": "同一地址的原件字节改变后，新旧两版报告逐项比较：改动的字段（中文名）、旧值、新值、两版首次抓取时间与两份原件。"
+                           "订阅：本页地址加 .atom。",
+            "sql": """select e.agency as 机关, e.year as 年度, e.label as 字段, e.old as 旧值, e.new as 新值,
+  e.old_seen as 旧版首次抓取, e.new_seen as 新版首次抓取, e.old_sha256 as 旧版原件, e.new_sha256 as 新版原件,
+  e.report_id as 报告编号,
+  'nianbao-edit-' || e.id as atom_id, coalesce(e.agency, '') || ' ' || e.year || ' 年度报告改动：' || e.label as atom_title,
+  coalesce(e.new_seen, '') as atom_updated,
+  '旧值 ' || coalesce(e.old, '空') || ' → 新值 ' || coalesce(e.new, '空') as atom_content
+from report_edits e order by e.new_seen desc, e.id desc""",
+        },
+        "carry_over_mismatches": {
+            "title": "结转数字对不上的报告",
+            "description": "某年“结转下年度继续办理”与下一年“上年结转政府信息公开申请数量”不一致，"
+                           "或现行有效件数不等于上年加制发减废止。两份报告都有链接；印刷数字不作更改。",
+            "sql": """select kind as 类型, agency as 机关, year as 年度, summary as 说明, report_id as 本年报告,
+  other_report_id as 上年报告, evidence as 证据
+from findings where kind in ('carry_over', 'stock') order by agency, year""",
+        },
         "denial_rate_by_province_year": {
             "title": "各省历年不予公开率",
             "description": "不予公开（（三）不予公开 8 项之和）占办理结果总计的比例，按省份和年度汇总（仅现行版本、有表格的报告）。"
@@ -335,6 +380,29 @@ def build_metadata(db_name: str = "nianbao", archive_dir: str | Path | None = No
                             "parent": "上级人民政府（推断）", "parent_id": "上级机关编号", "reports": "报告份数",
                             "first_year": "最早报告年度", "last_year": "最近报告年度",
                         },
+                    },
+                    "findings": {
+                        "title": "发现",
+                        "description": "对每份报告自动检查的结果：逾期、缺报、发布后修改、结转不一致、存量不一致、正文与表格不符、照抄上年。"
+                                       "每条附证据（JSON）和所依据的报告（report_id / other_report_id）。",
+                        "facets": ["kind", "province", "level", "year", "severity"],
+                        "label_column": "summary",
+                        "columns": {"kind": "类型", "severity": "严重程度", "agency_id": "机关编号", "agency": "机关",
+                                    "province": "省级行政区", "level": "层级", "year": "年度", "report_id": "报告编号",
+                                    "other_report_id": "相关报告编号", "summary": "说明", "evidence": "证据（JSON）",
+                                    "detected_at": "发现时间（UTC）"},
+                    },
+                    "report_edits": {
+                        "title": "发布后修改（逐字段）",
+                        "columns": {"report_id": "新版报告编号", "previous_report_id": "旧版报告编号", "agency": "机关",
+                                    "year": "年度", "field": "字段键", "label": "字段中文名", "old": "旧值", "new": "新值",
+                                    "old_seen": "旧版首次抓取", "new_seen": "新版首次抓取", "old_sha256": "旧版原件",
+                                    "new_sha256": "新版原件", "document_url": "原件地址"},
+                    },
+                    "timeliness": {
+                        "title": "发布日期与期限",
+                        "columns": {"report_id": "报告编号", "published_on": "发布日期", "date_source": "日期来源（page 页面所载；url 地址中的日期）",
+                                    "deadline": "法定期限", "days_late": "逾期天数（负数为提前）"},
                     },
                     "report_values": {
                         "title": "报告数值（长表）",

@@ -202,6 +202,17 @@ class Store:
     def has_parse_outcome(self, sha256: str) -> bool:
         return bool(list(self.db.query("select 1 from parse_outcomes where sha256 = ?", [sha256])))
 
+    def replace_findings(self, found: dict) -> dict:
+        """Write what ``nianbao.findings.compute`` found, replacing the previous publish's."""
+        ts = now()
+        with self.db.conn:
+            for table in ("findings", "report_edits", "timeliness"):
+                self.db.execute(f"delete from {table}")
+            self.db["findings"].insert_all(({**f, "detected_at": ts} for f in found["findings"]), batch_size=2000)
+            self.db["report_edits"].insert_all(found["edits"], batch_size=2000)
+            self.db["timeliness"].insert_all(found["timeliness"], batch_size=5000, pk="report_id")
+        return {"findings": len(found["findings"]), "edits": len(found["edits"])}
+
     def record_publish(self, reports: int, agencies: int, indexed: int) -> None:
         """A publish ran (``nianbao.publish``): what it covered."""
         self.db["publish_runs"].insert({"at": now(), "reports": reports, "agencies": agencies, "indexed": indexed})

@@ -1,0 +1,216 @@
+"""The findings: what assessors check in every report, computed over the whole archive by
+``publish`` (this module computes; ``Store.replace_findings`` writes).
+
+Kinds (``findings.kind``), each with its evidence (JSON) and the reports it rests on:
+
+- ``late``: published after the 条例's deadline (an agency's report by 31 January, a county-level
+  or higher people's government's by 31 March of the next year). The publication date is the one
+  the page states (发布日期 / 发布时间 in the text), else the date in the document's URL
+  (``t20240126_…``, ``/art/2024/1/26/``); ``timeliness.date_source`` says which. Reports with no
+  date anywhere are not judged.
+- ``missing``: an agency that published a report for the year before and none for this one,
+  once this year's deadline has passed.
+- ``edited``: a document that changed at the same URL after publication, its report compared
+  field by field with the previous version's (every changed cell in ``report_edits``).
+- ``carry_over``: 结转下年度继续办理 of year Y differs from 上年结转政府信息公开申请数量 of year
+  Y+1 (per applicant column) for the same agency.
+- ``stock``: 现行有效件数 of year Y+1 differs from that of year Y plus 本年制发件数 minus 本年废止件数
+  (regulations, normative documents).
+- ``prose``: a number the report states in its text (requests received, granted) differs from its
+  own table.
+- ``copied``: the report's prose repeats most of the same agency's previous year (similarity of
+  the text outside the tables).
+
+The printed numbers are never changed: a finding only points at them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+from parsers import schema
+
+APPLICANTS = [c for c in schema.section3_columns()]
+STOCKS = (("regulations", "规章"), ("normative_docs", "行政规范性文件"))
+COPY_THRESHOLD = 0.85           # share of the prose's 4-character pieces found in the earlier report
+GOVERNMENT_LEVELS = ("省级", "市级", "县级")
+
+_PAGE_DATE = re.compile(r"(?:发布日期|发布时间|成文日期|公开日期|日期)[:：\s]*((?:19|20)\d\d)[-年/.](\d{1,2})[-月/.](\d{1,2})")
+_URL_DATES = (re.compile(r"/t((?:19|20)\d\d)(\d\d)(\d\d)_"), re.compile(r"/art/((?:19|20)\d\d)/(\d{1,2})/(\d{1,2})/"),
+              re.compile(r"/((?:19|20)\d\d)-?(\d\d)-?(\d\d)/"), re.compile(r"[/_]((?:19|20)\d\d)(\d\d)(\d\d)[/_.]"))
+_PROSE = (
+    ("req_new_total", "收到的申请", re.compile(r"(?:共|累计)?(?:收到|受理)(?:各类)?(?:政府信息公开|依申请公开)?申请(?:共计|共)?\s*(\d+)\s*件")),
+    ("req_granted_total", "予以公开", re.compile(r"其中[，,]?\s*予以公开\s*(\d+)\s*件")),
+)
+
+
+def deadline(agency: str | None, level: str | None, year: int) -> dt.date:
+    """The 条例's deadline for the report on ``year``."""
+    government = bool(agency and "人民政府" in agency and not re.search(r"办公室|办公厅|部门|局$", agency))
+    if government and level in GOVERNMENT_LEVELS:
+        return dt.date(year + 1, 3, 31)
+    return dt.date(year + 1, 1, 31)
+
+
+def publication_date(text: str | None, *urls: str | None) -> tuple[dt.date | None, str | None]:
+    """The date a report was published and where it was read: ``page`` (the date the page
+    states) or ``url`` (the date in its address)."""
+    for m in _PAGE_DATE.finditer((text or "")[:3000]):
+        d = _date(m)
+        if d:
+            return d, "page"
+    for url in urls:
+        for pat in _URL_DATES:
+            m = pat.search(url or "")
+            if m and _date(m):
+                return _date(m), "url"
+    return None, None
+
+
+def _date(m) -> dt.date | None:
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+def _prose_of(text: str) -> str:
+    """The report's text outside its tables, without digits (the numbers change every year)."""
+    lines = [ln for ln in (text or "").splitlines() if "\t" not in ln and len(ln) > 20]
+    return re.sub(r"[\d\s，。、；：（）()《》“”,.:;%]+", "", "".join(lines))
+
+
+def similarity(a: str, b: str) -> float:
+    """Share of ``a``'s 4-character pieces that ``b`` also has."""
+    pa = {a[i:i + 4] for i in range(len(a) - 3)}
+    if len(pa) < 50:
+        return 0.0
+    pb = {b[i:i + 4] for i in range(len(b) - 3)}
+    return len(pa & pb) / len(pa)
+
+
+def compute(db, today: dt.date | None = None) -> dict:
+    """Every finding of the archive: ``{"findings": [...], "edits": [...], "timeliness": [...]}``
+    (plain rows for the store to write)."""
+    today = today or dt.date.today()
+    labels = schema.field_labels()
+    cols = set(db["reports"].columns_dict)
+    wanted = ["id", "agency_id", "agency", "year", "level", "province", "document_url", "source_url",
+              "document_sha256", "document_id", "title"]
+    fields = [c for c in cols if c.startswith(("req_carried_", "req_new_total", "req_granted_total",
+                                                "regulations_", "normative_docs_"))]
+    rows = [dict(r) for r in db.query(
+        f"select {', '.join(wanted + fields)} from reports where is_current = 1 and year is not null")]
+    texts = {r["report_id"]: r["text"] for r in db.query(
+        "select report_id, text from report_texts where report_id in (select id from reports where is_current = 1)")}
+    findings, timeliness = [], []
+
+    def finding(kind, severity, r, summary, evidence, other=None):
+        findings.append({"kind": kind, "severity": severity, "agency_id": r.get("agency_id"), "agency": r.get("agency"),
+                         "province": r.get("province"), "level": r.get("level"), "year": r.get("year"),
+                         "report_id": r.get("id"), "other_report_id": other,
+                         "summary": summary, "evidence": json.dumps(evidence, ensure_ascii=False)})
+
+    by_agency: dict = {}
+    for r in rows:
+        if r.get("agency_id") is not None:
+            by_agency.setdefault(r["agency_id"], {}).setdefault(int(r["year"]), r)
+    # timeliness and prose, per report
+    for r in rows:
+        text = texts.get(r["id"]) or ""
+        date, source = publication_date(text, r.get("source_url"), r.get("document_url"))
+        due = deadline(r.get("agency"), r.get("level"), int(r["year"]))
+        late = (date - due).days if date else None
+        timeliness.append({"report_id": r["id"], "published_on": date.isoformat() if date else None,
+                           "date_source": source, "deadline": due.isoformat(), "days_late": late})
+        if late is not None and late > 0:
+            finding("late", "medium" if late <= 30 else "high", r,
+                    f"{r.get('agency') or '该机关'}{r['year']}年度报告于{date.isoformat()}发布，晚于法定期限{due.isoformat()}（{late}天）",
+                    {"published_on": date.isoformat(), "date_source": source, "deadline": due.isoformat(), "days_late": late})
+        for key, what, pat in _PROSE:
+            m = pat.search(text)
+            table = r.get(key)
+            if m and table is not None and int(m.group(1)) != int(table):
+                finding("prose", "medium", r, f"正文称{what}{m.group(1)}件，表格为{int(table)}件",
+                        {"field": key, "label": labels.get(key, key), "text": m.group(0), "text_value": int(m.group(1)),
+                         "table_value": table})
+    # year to year, per agency
+    for years in by_agency.values():
+        for y, r in years.items():
+            nxt = years.get(y + 1)
+            prev = years.get(y - 1)
+            if nxt is not None:
+                diffs = [{"column": c, "carried_out": r.get(f"req_carried_out_{c}"), "carried_in_next": nxt.get(f"req_carried_in_{c}")}
+                         for c in APPLICANTS
+                         if r.get(f"req_carried_out_{c}") is not None and nxt.get(f"req_carried_in_{c}") is not None
+                         and r[f"req_carried_out_{c}"] != nxt[f"req_carried_in_{c}"]]
+                if diffs:
+                    finding("carry_over", "medium", nxt,
+                            f"{y}年度结转下年度的申请与{y + 1}年度上年结转的申请不一致（{len(diffs)}列）", {"columns": diffs}, other=r["id"])
+                for stem, name in STOCKS:
+                    a, issued, repealed, b = (r.get(f"{stem}_in_force"), nxt.get(f"{stem}_issued"),
+                                              nxt.get(f"{stem}_repealed"), nxt.get(f"{stem}_in_force"))
+                    if None not in (a, issued, repealed, b) and a + issued - repealed != b:
+                        finding("stock", "low", nxt,
+                                f"{name}现行有效件数：{y}年{int(a)}件 + {y + 1}年制发{int(issued)}件 − 废止{int(repealed)}件 ≠ {int(b)}件",
+                                {"kind": stem, "in_force_before": a, "issued": issued, "repealed": repealed, "in_force": b},
+                                other=r["id"])
+            if prev is not None:
+                a, b = _prose_of(texts.get(r["id"]) or ""), _prose_of(texts.get(prev["id"]) or "")
+                sim = similarity(a, b)
+                if sim >= COPY_THRESHOLD:
+                    finding("copied", "low", r, f"正文与{y - 1}年度报告的正文{round(sim * 100)}%相同",
+                            {"similarity": round(sim, 3)}, other=prev["id"])
+        last = max(years)
+        r = years[last]
+        due = deadline(r.get("agency"), r.get("level"), last + 1)
+        if today > due:
+            finding("missing", "high", {**r, "year": last + 1, "id": None},
+                    f"{r.get('agency') or '该机关'}已发布{last}年度报告，未见{last + 1}年度报告（期限{due.isoformat()}）",
+                    {"last_year": last, "deadline": due.isoformat()}, other=r["id"])
+    edits = _edits(db, labels)
+    for e in _group_edits(edits):
+        findings.append(e)
+    return {"findings": findings, "edits": edits, "timeliness": timeliness}
+
+
+def _edits(db, labels) -> list[dict]:
+    """Every cell that changed between two versions of a document at the same URL."""
+    field_cols = [c for c in db["reports"].columns_dict if c in labels]
+    pairs = db.query("""select new.id as new_id, old.id as old_id from reports new
+        join reports old on old.document_url = new.document_url and old.id < new.id
+        where new.is_current = 1 and old.id = (select max(o.id) from reports o
+                                               where o.document_url = new.document_url and o.id < new.id)""")
+    out = []
+    for p in list(pairs):
+        new = dict(next(db.query("select * from reports where id = ?", [p["new_id"]])))
+        old = dict(next(db.query("select * from reports where id = ?", [p["old_id"]])))
+        seen = {d["id"]: d["first_seen"] for d in db.query(
+            "select id, first_seen from documents where id in (?, ?)", [new.get("document_id"), old.get("document_id")])}
+        for c in field_cols:
+            if old.get(c) != new.get(c):
+                out.append({"report_id": new["id"], "previous_report_id": old["id"], "agency": new.get("agency"),
+                            "agency_id": new.get("agency_id"), "province": new.get("province"), "level": new.get("level"),
+                            "year": new.get("year"), "field": c, "label": labels.get(c, c), "old": old.get(c),
+                            "new": new.get(c), "old_seen": seen.get(old.get("document_id")),
+                            "new_seen": seen.get(new.get("document_id")), "old_sha256": old.get("document_sha256"),
+                            "new_sha256": new.get("document_sha256"), "document_url": new.get("document_url")})
+    return out
+
+
+def _group_edits(edits) -> list[dict]:
+    groups: dict = {}
+    for e in edits:
+        groups.setdefault(e["report_id"], []).append(e)
+    out = []
+    for rid, es in groups.items():
+        e = es[0]
+        out.append({"kind": "edited", "severity": "high", "agency_id": e["agency_id"], "agency": e["agency"],
+                    "province": e["province"], "level": e["level"], "year": e["year"], "report_id": rid,
+                    "other_report_id": e["previous_report_id"],
+                    "summary": f"发布后原地修改：{len(es)}个数字改变（{e['old_seen']} → {e['new_seen']}）",
+                    "evidence": json.dumps({"changes": [{"label": x["label"], "old": x["old"], "new": x["new"]} for x in es[:50]],
+                                            "old_sha256": e["old_sha256"], "new_sha256": e["new_sha256"],
+                                            "document_url": e["document_url"]}, ensure_ascii=False)})
+    return out

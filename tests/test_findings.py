@@ -1,0 +1,142 @@
+"""The findings ``publish`` computes over the archive (``nianbao/findings.py``): late and missing
+reports, silent edits (with their Atom feed), carry-over and stock mismatches, prose against the
+tables, copied text — each in the findings table, its canned query, with the evidence."""
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+
+from nianbao.demo import documents as D
+from nianbao.findings import deadline, publication_date
+from nianbao.publish import publish
+from nianbao.store import Store
+
+PROSE = ("本报告由示例机关根据《中华人民共和国政府信息公开条例》编制，内容包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、"
+         "政府信息公开行政复议和行政诉讼情况、存在的主要问题及改进情况以及其他需要报告的事项。本年度我们坚持以公开为常态、"
+         "不公开为例外，持续深化重点领域信息公开，完善信息发布审核机制，加强政策解读和回应关切，推动政务公开标准化规范化建设。")
+
+
+def _record(store, agency, year, url, *, seed=1, text=None, change=None, fields=None):
+    rep = D.random_report("2021", year, agency, seed)
+    f = dict(rep["fields"])
+    f.update(change or {})
+    f.update(fields or {})
+    body = json.dumps([agency, year, url, sorted(f.items())], ensure_ascii=False).encode()
+    sha = hashlib.sha256(body).hexdigest()
+    doc = store.record_document(url=url, sha256=sha, size=len(body), archive_path=f"{sha[:2]}/{sha}", medium="html",
+                                source_url=url, portal="test")
+    report = {"format": "2021", "year": year, "title": f"{agency}{year}年政府信息公开工作年度报告", "agency": agency,
+              "fields": f, "checks": [], "notes": [], "medium": "html",
+              "text": text if text is not None else f"{agency}{year}年政府信息公开工作年度报告\n{PROSE}"}
+    return store.record_report(report, document_url=url, document_sha256=sha, source_url=url, portal="test",
+                               document_id=doc["id"]), f
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    db = tmp_path_factory.mktemp("findings") / "nianbao.db"
+    s = Store(db)
+    gov, dept, other = "深圳市福田区人民政府", "深圳市福田区教育局", "深圳市福田区卫生健康局"
+    r22, f22 = _record(s, gov, 2022, "http://www.szft.gov.cn/xxgk/ndbg/202303/t20230320_1.html", seed=1)
+    carried = {f"req_carried_in_{c}": (f22[f"req_carried_out_{c}"] or 0) + (3 if c == "natural_person" else 0)
+               for c in ("natural_person", "business", "research", "nonprofit", "legal_services", "other_org", "total")}
+    stock = {"regulations_in_force": f22["regulations_in_force"], "regulations_issued": 1, "regulations_repealed": 0,
+             "normative_docs_issued": 2, "normative_docs_repealed": 1,
+             "normative_docs_in_force": f22["normative_docs_in_force"] + 1}          # this one adds up
+    # late (15 April for a 31 March deadline), carry-over off by 3, stock off by 1, prose says 9999 received
+    _record(s, gov, 2023, "http://www.szft.gov.cn/xxgk/ndbg/202404/t20240415_2.html", seed=2, fields={**carried, **stock},
+            text=f"{gov}2023年政府信息公开工作年度报告\n发布日期：2024-04-15\n全年共收到政府信息公开申请9999件，其中予以公开1件。\n{PROSE}")
+    # a department that reported for 2022 and has nothing for 2023 (its deadline passed long ago)
+    _record(s, dept, 2022, "http://www.szft.gov.cn/jyj/ndbg/202301/t20230120_3.html", seed=3, text="短")
+    # a report edited in place after publication: the same URL, new bytes, one number changed
+    url = "http://www.szft.gov.cn/wjj/ndbg/202401/t20240125_4.html"
+    _, f = _record(s, other, 2023, url, seed=4, text="短")
+    _record(s, other, 2023, url, seed=4, text="短", change={"req_new_natural_person": f["req_new_natural_person"] + 7})
+    stats = publish(db)
+    return {"db": db, "stats": stats}
+
+
+def _findings(db, kind):
+    import sqlite3
+    con = sqlite3.connect(db)
+    con.row_factory = sqlite3.Row
+    return [dict(r) for r in con.execute("select * from findings where kind = ? order by id", [kind])]
+
+
+def test_late_report_found_with_its_date_and_where_it_was_read(published):
+    late, = _findings(published["db"], "late")
+    ev = json.loads(late["evidence"])
+    assert (ev["published_on"], ev["date_source"], ev["deadline"], ev["days_late"]) == ("2024-04-15", "page", "2024-03-31", 15)
+    assert late["agency"] == "深圳市福田区人民政府" and late["year"] == 2023
+
+
+def test_missing_report_after_the_deadline(published):
+    missing = _findings(published["db"], "missing")
+    assert [(m["agency"], m["year"]) for m in missing if m["agency"] == "深圳市福田区教育局"] == [("深圳市福田区教育局", 2023)]
+
+
+def test_carry_over_and_stock_mismatches(published):
+    carry, = _findings(published["db"], "carry_over")
+    cols = {c["column"] for c in json.loads(carry["evidence"])["columns"]}
+    assert cols == {"natural_person"} and carry["other_report_id"] is not None
+    stock, = _findings(published["db"], "stock")
+    assert json.loads(stock["evidence"])["kind"] == "regulations"
+
+
+def test_prose_contradicting_the_table(published):
+    prose = _findings(published["db"], "prose")
+    assert [json.loads(p["evidence"])["text_value"] for p in prose if json.loads(p["evidence"])["field"] == "req_new_total"] == [9999]
+
+
+def test_copied_text_of_the_previous_year(published):
+    copied, = _findings(published["db"], "copied")
+    assert copied["agency"] == "深圳市福田区人民政府" and json.loads(copied["evidence"])["similarity"] >= 0.85
+
+
+def test_silent_edit_field_by_field_with_both_originals(published):
+    import sqlite3
+    edited, = _findings(published["db"], "edited")
+    ev = json.loads(edited["evidence"])
+    changed = {c["label"] for c in ev["changes"]}
+    assert any("本年新收" in lab and "自然人" in lab for lab in changed)
+    assert ev["old_sha256"] != ev["new_sha256"]
+    con = sqlite3.connect(published["db"])
+    assert con.execute("select count(*) from report_edits where field = 'req_new_natural_person'").fetchone()[0] == 1
+
+
+def test_canned_queries_and_the_edits_feed_answer(published):
+    import asyncio
+
+    from nianbao.serve import make_datasette
+    ds = make_datasette(published["db"])
+
+    async def get(path):
+        return await ds.client.get(path)
+    name = published["db"].stem
+    for q in ("findings_by_kind", "late_reports_by_province_and_level", "agencies_missing_this_year",
+              "carry_over_mismatches", "silent_edits"):
+        r = asyncio.run(get(f"/{name}/{q}.json?_shape=array"))
+        assert r.status_code == 200 and r.json(), q
+    feed = asyncio.run(get(f"/{name}/silent_edits.atom"))
+    assert feed.status_code == 200 and "<entry>" in feed.text
+    facets = asyncio.run(get(f"/{name}/findings.json?_facet=kind"))
+    assert facets.status_code == 200
+
+
+@pytest.mark.parametrize("agency, level, year, due", [
+    ("深圳市福田区人民政府", "县级", 2023, "2024-03-31"),
+    ("深圳市福田区教育局", "部门", 2023, "2024-01-31"),
+    ("深圳市福田区人民政府办公室", "部门", 2023, "2024-01-31"),
+    ("福田街道办事处", "乡镇/街道", 2023, "2024-01-31"),
+])
+def test_deadlines_of_the_regulation(agency, level, year, due):
+    assert deadline(agency, level, year).isoformat() == due
+
+
+def test_publication_date_from_the_page_then_the_url():
+    assert publication_date("标题\n发布时间：2024年1月26日", "http://x/t20240301_1.html")[1] == "page"
+    d, src = publication_date("", "http://x/art/2024/2/3/art_12_34.html")
+    assert (d.isoformat(), src) == ("2024-02-03", "url")
+    assert publication_date("", "http://x/content/post_123.html") == (None, None)
