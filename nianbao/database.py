@@ -178,6 +178,8 @@ def m006_findings(db):
         "document_url": str,
     }, pk="id", if_not_exists=True)
     db["report_edits"].create_index(["report_id"], if_not_exists=True)
+    db["reports"].create_index(["document_url"], if_not_exists=True)       # versions of one document
+    db["reports"].create_index(["agency_id", "year", "id"], if_not_exists=True)
     db["timeliness"].create({
         "report_id": int, "published_on": str, "date_source": str, "deadline": str, "days_late": int,
     }, pk="report_id", if_not_exists=True)

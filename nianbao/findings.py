@@ -92,18 +92,14 @@ def similarity(a: str, b: str) -> float:
 
 def compute(db, today: dt.date | None = None) -> dict:
     """Every finding of the archive: ``{"findings": [...], "edits": [...], "timeliness": [...]}``
-    (plain rows for the store to write)."""
+    (plain rows for the store to write). The current reports are read once, in agency order, with
+    their text; only one agency's reports are held at a time."""
     today = today or dt.date.today()
     labels = schema.field_labels()
     cols = set(db["reports"].columns_dict)
-    wanted = ["id", "agency_id", "agency", "year", "level", "province", "document_url", "source_url",
-              "document_sha256", "document_id", "title"]
-    fields = [c for c in cols if c.startswith(("req_carried_", "req_new_total", "req_granted_total",
-                                                "regulations_", "normative_docs_"))]
-    rows = [dict(r) for r in db.query(
-        f"select {', '.join(wanted + fields)} from reports where is_current = 1 and year is not null")]
-    texts = {r["report_id"]: r["text"] for r in db.query(
-        "select report_id, text from report_texts where report_id in (select id from reports where is_current = 1)")}
+    wanted = ["id", "agency_id", "agency", "year", "level", "province", "document_url", "source_url"]
+    fields = sorted(c for c in cols if c.startswith(("req_carried_", "req_new_total", "req_granted_total",
+                                                     "regulations_", "normative_docs_")))
     findings, timeliness = [], []
 
     def finding(kind, severity, r, summary, evidence, other=None):
@@ -112,67 +108,83 @@ def compute(db, today: dt.date | None = None) -> dict:
                          "report_id": r.get("id"), "other_report_id": other,
                          "summary": summary, "evidence": json.dumps(evidence, ensure_ascii=False)})
 
-    by_agency: dict = {}
-    for r in rows:
-        if r.get("agency_id") is not None:
-            by_agency.setdefault(r["agency_id"], {}).setdefault(int(r["year"]), r)
-    # timeliness and prose, per report
-    for r in rows:
-        text = texts.get(r["id"]) or ""
-        date, source = publication_date(text, r.get("source_url"), r.get("document_url"))
-        due = deadline(r.get("agency"), r.get("level"), int(r["year"]))
-        late = (date - due).days if date else None
-        timeliness.append({"report_id": r["id"], "published_on": date.isoformat() if date else None,
-                           "date_source": source, "deadline": due.isoformat(), "days_late": late})
-        if late is not None and late > 0:
-            finding("late", "medium" if late <= 30 else "high", r,
-                    f"{r.get('agency') or '该机关'}{r['year']}年度报告于{date.isoformat()}发布，晚于法定期限{due.isoformat()}（{late}天）",
-                    {"published_on": date.isoformat(), "date_source": source, "deadline": due.isoformat(), "days_late": late})
-        for key, what, pat in _PROSE:
-            m = pat.search(text)
-            table = r.get(key)
-            if m and table is not None and int(m.group(1)) != int(table):
-                finding("prose", "medium", r, f"正文称{what}{m.group(1)}件，表格为{int(table)}件",
-                        {"field": key, "label": labels.get(key, key), "text": m.group(0), "text_value": int(m.group(1)),
-                         "table_value": table})
-    # year to year, per agency
-    for years in by_agency.values():
-        for y, r in years.items():
-            nxt = years.get(y + 1)
-            prev = years.get(y - 1)
-            if nxt is not None:
-                diffs = [{"column": c, "carried_out": r.get(f"req_carried_out_{c}"), "carried_in_next": nxt.get(f"req_carried_in_{c}")}
-                         for c in APPLICANTS
-                         if r.get(f"req_carried_out_{c}") is not None and nxt.get(f"req_carried_in_{c}") is not None
-                         and r[f"req_carried_out_{c}"] != nxt[f"req_carried_in_{c}"]]
-                if diffs:
-                    finding("carry_over", "medium", nxt,
-                            f"{y}年度结转下年度的申请与{y + 1}年度上年结转的申请不一致（{len(diffs)}列）", {"columns": diffs}, other=r["id"])
-                for stem, name in STOCKS:
-                    a, issued, repealed, b = (r.get(f"{stem}_in_force"), nxt.get(f"{stem}_issued"),
-                                              nxt.get(f"{stem}_repealed"), nxt.get(f"{stem}_in_force"))
-                    if None not in (a, issued, repealed, b) and a + issued - repealed != b:
-                        finding("stock", "low", nxt,
-                                f"{name}现行有效件数：{y}年{int(a)}件 + {y + 1}年制发{int(issued)}件 − 废止{int(repealed)}件 ≠ {int(b)}件",
-                                {"kind": stem, "in_force_before": a, "issued": issued, "repealed": repealed, "in_force": b},
-                                other=r["id"])
-            if prev is not None:
-                a, b = _prose_of(texts.get(r["id"]) or ""), _prose_of(texts.get(prev["id"]) or "")
-                sim = similarity(a, b)
-                if sim >= COPY_THRESHOLD:
-                    finding("copied", "low", r, f"正文与{y - 1}年度报告的正文{round(sim * 100)}%相同",
-                            {"similarity": round(sim, 3)}, other=prev["id"])
-        last = max(years)
-        r = years[last]
-        due = deadline(r.get("agency"), r.get("level"), last + 1)
-        if today > due:
-            finding("missing", "high", {**r, "year": last + 1, "id": None},
-                    f"{r.get('agency') or '该机关'}已发布{last}年度报告，未见{last + 1}年度报告（期限{due.isoformat()}）",
-                    {"last_year": last, "deadline": due.isoformat()}, other=r["id"])
+    cursor = db.execute(
+        f"select {', '.join('r.' + c for c in wanted + fields)}, t.text from reports r "
+        "left join report_texts t on t.report_id = r.id "
+        "where r.is_current = 1 and r.year is not null order by r.agency_id, r.year, r.id")
+    names = [d[0] for d in cursor.description]
+    group: dict = {}
+    group_agency = object()
+    for values in cursor:
+        r = dict(zip(names, values))
+        if r["agency_id"] != group_agency:
+            _agency_findings(group, finding, today)
+            group, group_agency = {}, r["agency_id"]
+        text = r.pop("text") or ""
+        _report_findings(r, text, finding, timeliness, labels)
+        if r["agency_id"] is not None:
+            group[int(r["year"])] = (r, _prose_of(text))
+    _agency_findings(group, finding, today)
     edits = _edits(db, labels)
-    for e in _group_edits(edits):
-        findings.append(e)
+    findings.extend(_group_edits(edits))
     return {"findings": findings, "edits": edits, "timeliness": timeliness}
+
+
+def _report_findings(r, text, finding, timeliness, labels):
+    """Timeliness, and the prose against the report's own tables."""
+    date, source = publication_date(text, r.get("source_url"), r.get("document_url"))
+    due = deadline(r.get("agency"), r.get("level"), int(r["year"]))
+    late = (date - due).days if date else None
+    timeliness.append({"report_id": r["id"], "published_on": date.isoformat() if date else None,
+                       "date_source": source, "deadline": due.isoformat(), "days_late": late})
+    if late is not None and late > 0:
+        finding("late", "medium" if late <= 30 else "high", r,
+                f"{r.get('agency') or '该机关'}{r['year']}年度报告于{date.isoformat()}发布，晚于法定期限{due.isoformat()}（{late}天）",
+                {"published_on": date.isoformat(), "date_source": source, "deadline": due.isoformat(), "days_late": late})
+    for key, what, pat in _PROSE:
+        m = pat.search(text)
+        table = r.get(key)
+        if m and table is not None and int(m.group(1)) != int(table):
+            finding("prose", "medium", r, f"正文称{what}{m.group(1)}件，表格为{int(table)}件",
+                    {"field": key, "label": labels.get(key, key), "text": m.group(0), "text_value": int(m.group(1)),
+                     "table_value": table})
+
+
+def _agency_findings(years: dict, finding, today):
+    """One agency's reports year by year: carry-over, stock, copied text, a missing year."""
+    if not years:
+        return
+    for y, (r, prose) in years.items():
+        nxt = years.get(y + 1, (None, None))[0]
+        prev = years.get(y - 1)
+        if nxt is not None:
+            diffs = [{"column": c, "carried_out": r.get(f"req_carried_out_{c}"), "carried_in_next": nxt.get(f"req_carried_in_{c}")}
+                     for c in APPLICANTS
+                     if r.get(f"req_carried_out_{c}") is not None and nxt.get(f"req_carried_in_{c}") is not None
+                     and r[f"req_carried_out_{c}"] != nxt[f"req_carried_in_{c}"]]
+            if diffs:
+                finding("carry_over", "medium", nxt,
+                        f"{y}年度结转下年度的申请与{y + 1}年度上年结转的申请不一致（{len(diffs)}列）", {"columns": diffs}, other=r["id"])
+            for stem, name in STOCKS:
+                a, issued, repealed, b = (r.get(f"{stem}_in_force"), nxt.get(f"{stem}_issued"),
+                                          nxt.get(f"{stem}_repealed"), nxt.get(f"{stem}_in_force"))
+                if None not in (a, issued, repealed, b) and a + issued - repealed != b:
+                    finding("stock", "low", nxt,
+                            f"{name}现行有效件数：{y}年{int(a)}件 + {y + 1}年制发{int(issued)}件 − 废止{int(repealed)}件 ≠ {int(b)}件",
+                            {"kind": stem, "in_force_before": a, "issued": issued, "repealed": repealed, "in_force": b},
+                            other=r["id"])
+        if prev is not None:
+            sim = similarity(prose, prev[1])
+            if sim >= COPY_THRESHOLD:
+                finding("copied", "low", r, f"正文与{y - 1}年度报告的正文{round(sim * 100)}%相同",
+                        {"similarity": round(sim, 3)}, other=prev[0]["id"])
+    last = max(years)
+    r = years[last][0]
+    due = deadline(r.get("agency"), r.get("level"), last + 1)
+    if today > due:
+        finding("missing", "high", {**r, "year": last + 1, "id": None},
+                f"{r.get('agency') or '该机关'}已发布{last}年度报告，未见{last + 1}年度报告（期限{due.isoformat()}）",
+                {"last_year": last, "deadline": due.isoformat()}, other=r["id"])
 
 
 def _edits(db, labels) -> list[dict]:
