@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+import time
 from pathlib import Path
 
 import sqlite_utils
@@ -145,7 +146,9 @@ def publish(db_path, *, metadata_path: str | Path | None = None, archive_dir: st
     agencies_new = _sync_agencies(db)
     indexed = _sync_fts(db)
     from nianbao import findings
+    t_findings = time.perf_counter()
     found = store.replace_findings(findings.compute(db))
+    found["findings_s"] = round(time.perf_counter() - t_findings, 1)
     db.execute("analyze")
     meta_path = Path(metadata_path) if metadata_path else Path(db_path).resolve().parent / "metadata.json"
     meta = build_metadata(db_name=Path(db_path).stem, archive_dir=archive_dir)
