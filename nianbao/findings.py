@@ -20,6 +20,10 @@ Kinds (``findings.kind``), each with its evidence (JSON) and the reports it rest
   own table.
 - ``copied``: the report's prose repeats most of the same agency's previous year (similarity of
   the text outside the tables).
+- ``units``: a people's government whose report speaks for its whole area (全县 / 全区 / 全市 …
+  收到 …) and whose totals (requests received, reviews, lawsuits) differ from the sum of its
+  units' reports for that year (its departments and townships, ``agencies.parent_id``); the
+  units with no report that year are listed.
 
 The printed numbers are never changed: a finding only points at them.
 """
@@ -35,6 +39,8 @@ APPLICANTS = [c for c in schema.section3_columns()]
 STOCKS = (("regulations", "规章"), ("normative_docs", "行政规范性文件"))
 COPY_THRESHOLD = 0.85           # share of the prose's 4-character pieces found in the earlier report
 GOVERNMENT_LEVELS = ("省级", "市级", "县级")
+UNIT_TOTALS = (("req_new_total", "收到申请"), ("review_total", "行政复议"), ("suit_direct_total", "行政诉讼"))
+_WHOLE_AREA = re.compile(r"全(?:县|区|市|省|旗|州|盟)[^。；\n]{0,24}(?:收到|受理)")
 
 _PAGE_DATE = re.compile(r"(?:发布日期|发布时间|成文日期|公开日期|日期)[:：\s]*((?:19|20)\d\d)[-年/.](\d{1,2})[-月/.](\d{1,2})")
 _URL_DATES = (re.compile(r"/t((?:19|20)\d\d)(\d\d)(\d\d)_"), re.compile(r"/art/((?:19|20)\d\d)/(\d{1,2})/(\d{1,2})/"),
@@ -99,7 +105,8 @@ def compute(db, today: dt.date | None = None) -> dict:
     cols = set(db["reports"].columns_dict)
     wanted = ["id", "agency_id", "agency", "year", "level", "province", "document_url", "source_url"]
     fields = sorted(c for c in cols if c.startswith(("req_carried_", "req_new_total", "req_granted_total",
-                                                     "regulations_", "normative_docs_")))
+                                                     "regulations_", "normative_docs_", "review_total",
+                                                     "suit_direct_total")))
     findings, timeliness = [], []
 
     def finding(kind, severity, r, summary, evidence, other=None):
@@ -113,6 +120,8 @@ def compute(db, today: dt.date | None = None) -> dict:
         "left join report_texts t on t.report_id = r.id "
         "where r.is_current = 1 and r.year is not null order by r.agency_id, r.year, r.id")
     names = [d[0] for d in cursor.description]
+    totals: dict = {}           # (agency_id, year) -> the report's totals, for parents and units
+    whole_area: dict = {}       # (agency_id, year) -> a report that speaks for the whole area
     group: dict = {}
     group_agency = object()
     for values in cursor:
@@ -123,8 +132,13 @@ def compute(db, today: dt.date | None = None) -> dict:
         text = r.pop("text") or ""
         _report_findings(r, text, finding, timeliness, labels)
         if r["agency_id"] is not None:
+            totals[(r["agency_id"], int(r["year"]))] = {k: r.get(k) for k, _ in UNIT_TOTALS}
+            if _WHOLE_AREA.search(text):
+                whole_area[(r["agency_id"], int(r["year"]))] = r
+        if r["agency_id"] is not None:
             group[int(r["year"])] = (r, _prose_of(text))
     _agency_findings(group, finding, today)
+    _unit_findings(db, totals, whole_area, finding)
     edits = _edits(db, labels)
     findings.extend(_group_edits(edits))
     return {"findings": findings, "edits": edits, "timeliness": timeliness}
@@ -185,6 +199,36 @@ def _agency_findings(years: dict, finding, today):
         finding("missing", "high", {**r, "year": last + 1, "id": None},
                 f"{r.get('agency') or '该机关'}已发布{last}年度报告，未见{last + 1}年度报告（期限{due.isoformat()}）",
                 {"last_year": last, "deadline": due.isoformat()}, other=r["id"])
+
+
+def _unit_findings(db, totals, whole_area, finding):
+    """A government's whole-area totals against the sum of its units' reports."""
+    if not whole_area or not db["agencies"].exists():
+        return
+    units: dict = {}
+    names: dict = {}
+    for a in db.query("select id, name, parent_id from agencies"):
+        names[a["id"]] = a["name"]
+        if a["parent_id"] is not None:
+            units.setdefault(a["parent_id"], []).append(a["id"])
+    for (parent, year), r in whole_area.items():
+        children = units.get(parent) or []
+        reported = [c for c in children if (c, year) in totals]
+        if not reported:
+            continue
+        differ = []
+        for key, name in UNIT_TOTALS:
+            own = r.get(key)
+            summed = sum(totals[(c, year)].get(key) or 0 for c in reported)
+            if own is not None and summed > own:
+                differ.append({"field": key, "label": name, "government": own, "units_sum": summed})
+        if differ:
+            missing = sorted(names[c] for c in children if (c, year) not in totals)
+            finding("units", "medium", r,
+                    f"全域数字小于所属{len(reported)}个单位报告之和（{'、'.join(d['label'] for d in differ)}）"
+                    + (f"；{len(missing)}个单位当年无报告" if missing else ""),
+                    {"totals": differ, "units_reported": sorted(names[c] for c in reported),
+                     "units_without_report": missing[:100]})
 
 
 def _edits(db, labels) -> list[dict]:

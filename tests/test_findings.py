@@ -39,7 +39,10 @@ def published(tmp_path_factory):
     db = tmp_path_factory.mktemp("findings") / "nianbao.db"
     s = Store(db)
     gov, dept, other = "深圳市福田区人民政府", "深圳市福田区教育局", "深圳市福田区卫生健康局"
-    r22, f22 = _record(s, gov, 2022, "http://www.szft.gov.cn/xxgk/ndbg/202303/t20230320_1.html", seed=1)
+    # 2022: the district's report speaks for the whole district, yet its total is below one unit's
+    r22, f22 = _record(s, gov, 2022, "http://www.szft.gov.cn/xxgk/ndbg/202303/t20230320_1.html", seed=1,
+                       fields={"req_new_total": 1},
+                       text=f"{gov}2022年政府信息公开工作年度报告\n全区各单位共受理政府信息公开申请1件。\n{PROSE}")
     carried = {f"req_carried_in_{c}": (f22[f"req_carried_out_{c}"] or 0) + (3 if c == "natural_person" else 0)
                for c in ("natural_person", "business", "research", "nonprofit", "legal_services", "other_org", "total")}
     stock = {"regulations_in_force": f22["regulations_in_force"], "regulations_issued": 1, "regulations_repealed": 0,
@@ -49,7 +52,8 @@ def published(tmp_path_factory):
     _record(s, gov, 2023, "http://www.szft.gov.cn/xxgk/ndbg/202404/t20240415_2.html", seed=2, fields={**carried, **stock},
             text=f"{gov}2023年政府信息公开工作年度报告\n发布日期：2024-04-15\n全年共收到政府信息公开申请9999件，其中予以公开1件。\n{PROSE}")
     # a department that reported for 2022 and has nothing for 2023 (its deadline passed long ago)
-    _record(s, dept, 2022, "http://www.szft.gov.cn/jyj/ndbg/202301/t20230120_3.html", seed=3, text="短")
+    _record(s, dept, 2022, "http://www.szft.gov.cn/jyj/ndbg/202301/t20230120_3.html", seed=3, text="短",
+            fields={"req_new_total": 50})
     # a report edited in place after publication: the same URL, new bytes, one number changed
     url = "http://www.szft.gov.cn/wjj/ndbg/202401/t20240125_4.html"
     _, f = _record(s, other, 2023, url, seed=4, text="短")
@@ -123,6 +127,14 @@ def test_canned_queries_and_the_edits_feed_answer(published):
     assert feed.status_code == 200 and "<entry>" in feed.text
     facets = asyncio.run(get(f"/{name}/findings.json?_facet=kind"))
     assert facets.status_code == 200
+
+
+def test_government_totals_below_the_sum_of_its_units(published):
+    units, = _findings(published["db"], "units")
+    ev = json.loads(units["evidence"])
+    assert units["agency"] == "深圳市福田区人民政府" and units["year"] == 2022
+    assert {"field": "req_new_total", "label": "收到申请", "government": 1, "units_sum": 50} in ev["totals"]
+    assert ev["units_reported"] == ["深圳市福田区教育局"] and ev["units_without_report"] == ["深圳市福田区卫生健康局"]
 
 
 @pytest.mark.parametrize("agency, level, year, due", [
