@@ -184,7 +184,8 @@ def _queries() -> dict:
     return {
         "findings_by_kind": {
             "title": "发现：按类型、省份统计",
-            "description": "每类发现（逾期、缺报、发布后修改、结转不一致、存量不一致、正文与表格不符、照抄上年、全域数字小于所属单位之和）的数量，按省份。"
+            "description": "每类发现（逾期、缺报、发布后修改、结转不一致、存量不一致、正文与表格不符、照抄上年、"
+                           "全域数字小于所属单位之和）的数量，按省份。"
                            "点开 findings 表可按类型、省份、层级、年度筛选，每条都附证据和报告链接。",
             "sql": """select kind as 类型, province as 省份, count(*) as 条数
 from findings group by kind, province order by kind, 条数 desc""",
