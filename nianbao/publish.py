@@ -284,6 +284,49 @@ where a.id in (select agency_id from reports where year is not null)
                    and year = coalesce(cast(nullif(:year, '') as integer), (select max(year) from reports)))
 order by a.province, a.name""",
         },
+        "agency_history": {
+            "title": "单个机关的全部年度报告（含被替换的旧版本）",
+            "description": "输入机关名称（或 agencies.id）：每个年度、每个版本的收到申请数、不予公开率、复议与诉讼结果，"
+                           "以及首次抓取时间和存档原件。图表：Show charting options，x 选 年度，y 选 收到申请。",
+            "sql": f"""select r.year as 年度, r.is_current as 现行版本, d.first_seen as 首次抓取, r.req_new_total as 收到申请,
+  round(1.0 * ({denied}) / nullif(r.req_outcome_total_total, 0), 4) as 不予公开率,
+  r.review_total as 复议总数, r.review_corrected as 复议纠正, r.suit_direct_total as 直接起诉总数,
+  r.suit_direct_corrected as 诉讼纠正, r.checks_failed as 未通过校验, r.id as 报告编号, r.document_sha256
+from reports r left join documents d on d.id = r.document_id
+where r.agency_id = coalesce((select id from agencies where name = :agency), cast(:agency as integer))
+order by r.year, r.id""",
+        },
+        "report_trace": {
+            "title": "一份报告每个数字的出处",
+            "description": "输入报告编号：每个字段的中文名、数值、原文印刷文本、所在页 / 表 / 行 / 列，以及打开存档原件该页的链接（PDF 跳到该页）。",
+            "sql": """select v.label as 字段, v.value as 数值, v.raw as 原文, v.page as 页, v.table_no as 表, v.row_no as 行,
+  v.col_no as 列, v.inferred as 推断值,
+  '/-/original/' || r.document_sha256 || case when v.page is not null then '#page=' || v.page else '' end as 原件位置
+from report_values v join reports r on r.id = v.report_id
+where v.report_id = :report_id order by v.rowid""",
+        },
+        "compare_two_years": {
+            "title": "同一机关两个年度逐格对比",
+            "description": "输入机关名称与两个年度：两年现行报告中数值不同的每个格子。",
+            "sql": """with a as (select v.field, v.label, v.value from report_values v join reports r on r.id = v.report_id
+              where r.is_current = 1 and r.year = cast(:year_a as integer)
+                and r.agency_id = coalesce((select id from agencies where name = :agency), cast(:agency as integer))),
+     b as (select v.field, v.value from report_values v join reports r on r.id = v.report_id
+              where r.is_current = 1 and r.year = cast(:year_b as integer)
+                and r.agency_id = coalesce((select id from agencies where name = :agency), cast(:agency as integer)))
+select a.label as 字段, a.value as 前一年度, b.value as 后一年度, b.value - a.value as 变化
+from a join b on b.field = a.field where a.value is not b.value order by a.field""",
+        },
+        "compare_two_agencies": {
+            "title": "两个机关同一年度对比",
+            "description": "输入两个机关名称与年度：主要数字并列。",
+            "sql": f"""select coalesce(agency, title) as 机关, year as 年度, req_new_total as 收到申请,
+  req_granted_total as 予以公开, ({denied}) as 不予公开, req_outcome_total_total as 办理总数,
+  review_total as 复议, review_corrected as 复议纠正, suit_direct_total as 诉讼, suit_direct_corrected as 诉讼纠正,
+  id as 报告编号
+from reports where is_current = 1 and year = cast(:year as integer)
+  and agency_id in ((select id from agencies where name = :agency_a), (select id from agencies where name = :agency_b))""",
+        },
         "agency_year_on_year": {
             "title": "单个机关的逐年变化",
             "description": "输入机关名称（或 agencies.id），查看各年度的申请数、不予公开数、复议诉讼数及与上年相比的变化。",

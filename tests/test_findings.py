@@ -123,6 +123,18 @@ def test_canned_queries_and_the_edits_feed_answer(published):
               "carry_over_mismatches", "silent_edits"):
         r = asyncio.run(get(f"/{name}/{q}.json?_shape=array"))
         assert r.status_code == 200 and r.json(), q
+    history = asyncio.run(get(f"/{name}/agency_history.json?_shape=array&agency=深圳市福田区卫生健康局")).json()
+    assert [(h["年度"], h["现行版本"]) for h in history] == [(2023, 0), (2023, 1)]      # both versions
+    rid = history[-1]["报告编号"]
+    trace = asyncio.run(get(f"/{name}/report_trace.json?_shape=array&report_id={rid}")).json()
+    assert trace and all(t["原件位置"].startswith("/-/original/") for t in trace)
+    page = asyncio.run(get(f"/{name}/report_trace?report_id={rid}"))
+    assert "打开原件" in page.text
+    years = asyncio.run(get(f"/{name}/compare_two_years.json?_shape=array&agency=深圳市福田区人民政府&year_a=2022&year_b=2023")).json()
+    assert years and all(y["前一年度"] != y["后一年度"] for y in years)
+    two = asyncio.run(get(f"/{name}/compare_two_agencies.json?_shape=array&agency_a=深圳市福田区人民政府"
+                          f"&agency_b=深圳市福田区卫生健康局&year=2023")).json()
+    assert {t["机关"] for t in two} == {"深圳市福田区人民政府", "深圳市福田区卫生健康局"}
     feed = asyncio.run(get(f"/{name}/silent_edits.atom"))
     assert feed.status_code == 200 and "<entry>" in feed.text
     facets = asyncio.run(get(f"/{name}/findings.json?_facet=kind"))

@@ -78,6 +78,9 @@ def _quote(s: str) -> str:
 
 @hookimpl
 def render_cell(value, column, table, database, datasette):
+    if column == "原件位置" and isinstance(value, str) and value.startswith("/-/original/"):
+        return Markup('<a href="{}">打开原件{}</a>'.format(
+            escape(datasette.urls.path(value)), escape(" 第" + value.split("#page=")[1] + "页") if "#page=" in value else ""))
     if column in ("document_sha256", "sha256", "original") and isinstance(value, str) and _SHA.match(value):
         return Markup('<a href="{}" title="存档原件">原件 {}…</a>'.format(
             datasette.urls.path(f"/-/original/{value}"), escape(value[:10])))
