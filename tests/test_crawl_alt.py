@@ -77,10 +77,13 @@ def test_robots_crawl_delay_is_honoured(crawled, mode):
     hits = sorted((t, path) for (m, path, st), t in zip(crawled[mode]["logs"]["trs_shtml"], crawled[mode]["times"]["trs_shtml"])
                   if not path.startswith("/robots.txt"))      # logged when answered: ordered by arrival here
     assert len(hits) >= 5
-    # arrival times: a loaded machine may still deliver a request late and the next on time, so
-    # a 1 s delay can show as ~0.75 s; without the delay they are milliseconds apart
-    short = [(round(b[0] - a[0], 3), a[1], b[1]) for a, b in zip(hits, hits[1:]) if b[0] - a[0] < 0.5]
-    assert short == []
+    # Arrival times are read in the simulator's threads, which share the test process (and its
+    # lock) with lazily rendered documents: one request can be read late and the next on time.
+    # The delays themselves add up, though: n requests at a 1 s minimum span n - 1 seconds.
+    gaps = sorted(b[0] - a[0] for a, b in zip(hits, hits[1:]))
+    assert hits[-1][0] - hits[0][0] >= 0.95 * (len(hits) - 1), gaps
+    assert gaps[len(gaps) // 2] >= 0.9, gaps              # and the typical gap is the delay
+    assert sum(1 for g in gaps if g < 0.5) <= max(1, len(gaps) // 10), gaps
 
 
 @pytest.mark.parametrize("mode", MODES)
