@@ -180,6 +180,15 @@ BASE_LABELS = {
 
 
 def _queries() -> dict:
+    """The canned queries: each page opens with its question and the table; the SQL is one click
+    away ("show")."""
+    queries = _query_definitions()
+    for q in queries.values():
+        q.setdefault("hide_sql", True)
+    return queries
+
+
+def _query_definitions() -> dict:
     denied = " + ".join(f"coalesce({c}, 0)" for c in denied_columns())
     return {
         "findings_by_kind": {

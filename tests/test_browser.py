@@ -138,3 +138,29 @@ def test_canned_query_and_atom(server, page):
     page.screenshot(path=str(ARTIFACTS / "canned.png"))
     r = page.request.get(server + "/nianbao/new_reports_feed.atom")
     assert r.status == 200 and r.text().count("<entry>") == 5
+
+
+def test_canned_query_opens_with_its_question_and_the_sql_one_click_away(server, page):
+    page.goto(server + "/nianbao/denial_rate_by_year")
+    page.wait_for_selector("table.rows-and-columns")
+    body = page.inner_text("body")
+    assert "全国历年不予公开率" in body and "全国汇总的不予公开率" in body
+    assert page.locator("#sql-editor, #sql-query").count() == 0          # the SQL is not a wall of text
+    page.click(".show-hide-sql a")
+    page.wait_for_selector("#sql-editor, #sql-query")
+    assert "denial_rate" in page.content()
+
+
+def test_agency_history_and_the_trace_of_one_value(server, page):
+    page.goto(server + "/nianbao/agency_history?agency=广东省公安厅")
+    page.wait_for_selector("table.rows-and-columns")
+    assert page.locator("table.rows-and-columns tbody tr").count() == 2
+    headers = [t.strip() for t in page.locator("table.rows-and-columns thead th").all_inner_texts()]
+    rid = page.locator("table.rows-and-columns tbody tr").first.locator("td").nth(headers.index("报告编号")).inner_text().strip()
+    page.goto(server + f"/nianbao/report_trace?report_id={rid}")
+    page.wait_for_selector("table.rows-and-columns")
+    assert "本年新收" in page.inner_text("body")
+    with page.expect_response(lambda r: "/-/original/" in r.url) as info:
+        page.locator("a", has_text="打开原件").first.click()
+    assert info.value.status == 200
+    assert "广东省公安厅" in page.content()
