@@ -13,6 +13,7 @@ from scrapy.http import HtmlResponse, TextResponse
 from scrapy.utils.response import response_status_message
 
 from crawler.recognize import blocked_kind
+from parsers.encoding import encoding_of, normalise
 
 log = logging.getLogger(__name__)
 
@@ -96,26 +97,9 @@ class JsRedirectMiddleware:
         return new
 
 
-GB_FAMILY = {"gb2312", "gbk", "gb_2312-80", "gb18030", "x-gbk", "cp936", "euc-cn", "hz-gb-2312"}
-
-
 def detect_encoding(body: bytes) -> str:
-    """utf-8 if it decodes, else gb18030 if it decodes, else charset-normalizer's guess."""
-    for enc in ("utf-8", "gb18030"):
-        try:
-            body.decode(enc)
-            return enc
-        except UnicodeDecodeError:
-            continue
-    try:
-        from charset_normalizer import from_bytes
-        best = from_bytes(body).best()
-        if best is not None:
-            enc = best.encoding
-            return "gb18030" if enc.lower().replace("_", "") in {e.replace("_", "") for e in GB_FAMILY} else enc
-    except Exception:
-        pass
-    return "utf-8"
+    """The encoding of a page's bytes (``parsers.encoding``: the parser reads pages the same way)."""
+    return encoding_of(body)
 
 
 class EncodingMiddleware:
@@ -132,17 +116,17 @@ class EncodingMiddleware:
             pass
         enc = None
         if declared:
-            d = declared.lower()
-            if d in GB_FAMILY:
-                enc = "gb18030"
+            d = normalise(declared)
+            if d == "gb18030":
+                enc = d
             else:
                 try:
                     response.body.decode(d)
                     return response
                 except (UnicodeDecodeError, LookupError):
-                    enc = detect_encoding(response.body)
+                    enc = encoding_of(response.body)
         else:
-            enc = detect_encoding(response.body)
+            enc = encoding_of(response.body)
         if enc and (declared or "").lower() != enc:
             cls = HtmlResponse if isinstance(response, HtmlResponse) else type(response)
             return response.replace(cls=cls, encoding=enc)

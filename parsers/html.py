@@ -3,8 +3,8 @@
 Cells are emitted once, where they start (a rowspan does not repeat its label below), with
 their text joined without separators (CJK labels break anywhere: 自<br>然<br>人). Only the
 innermost tables are read: portals wrap whole pages in layout tables.
-Encoding: a BOM, then a declared charset (gb2312/gbk read as gb18030, its superset), then strict
-UTF-8, then detection; an undeclared GBK page is common.
+Encoding: ``parsers/encoding.py`` (a BOM, a declared charset with gb2312/gbk read as gb18030,
+strict UTF-8, GB18030, detection; an undeclared GBK page is common).
 """
 from __future__ import annotations
 
@@ -12,10 +12,9 @@ import re
 
 from lxml import etree
 
+from .encoding import decode
 from .model import Cell, Extract, ParseError
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
-_GB = {"gb2312", "gbk", "gb18030", "x-gbk", "gb_2312-80", "cp936", "hz-gb-2312", "euc-cn"}
 _BLOCK = {"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section",
           "article", "title", "dd", "dt", "ul", "ol", "blockquote", "pre", "center"}
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True)
@@ -45,42 +44,9 @@ def _title_hint(doc) -> str | None:
     return None
 
 
-def _norm_encoding(name: str) -> str:
-    name = name.lower().strip()
-    return "gb18030" if name in _GB else name
-
-
 def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
-    """Decode a page. Returns ``(text, encoding used)``."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", "replace"), "utf-8"
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return data.decode("utf-16", "replace"), "utf-16"
-    candidates = []
-    if declared:
-        candidates.append(_norm_encoding(declared))
-    m = _META_CHARSET.search(data[:4096])
-    if m:
-        candidates.append(_norm_encoding(m.group(1).decode("ascii", "ignore")))
-    for enc in candidates:
-        try:
-            return data.decode(enc), enc
-        except (LookupError, UnicodeDecodeError):
-            continue
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-    best = from_bytes(data).best()
-    if best is not None:
-        enc = _norm_encoding(best.encoding)
-        return data.decode(enc, "replace"), enc
-    return data.decode("utf-8", "replace"), "utf-8"
+    """Decode a page (``parsers.encoding.decode``). Returns ``(text, encoding used)``."""
+    return decode(data, declared)
 
 
 def _cell_text(el) -> str:
