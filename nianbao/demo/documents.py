@@ -210,36 +210,11 @@ def random_report(fmt: str = "2021", year: int = 2023, agency: str = "示例县�
 
 
 def check_rules(report: dict) -> list:
-    """Violated sum rules of ``report`` as readable strings (None fields are skipped)."""
-    fmt, f = report["format"], report["fields"]
-    out = []
-    cols = [c for c in schema.section3_columns() if c != "total"]
-
-    def known(*keys):
-        return all(f.get(k) is not None for k in keys)
-
-    for r in schema.section3_rows(fmt):
-        keys = [schema.req_key(r, c) for c in cols]
-        tk = schema.req_key(r, "total")
-        if known(tk, *keys) and f[tk] != sum(f[k] for k in keys):
-            out.append(f"row_total {r}")
-    for c in schema.section3_columns():
-        leaves = [schema.req_key(r, c) for r in schema.section3_outcome_leaves(fmt)]
-        ot = schema.req_key("outcome_total", c)
-        if known(ot, *leaves) and f[ot] != sum(f[k] for k in leaves):
-            out.append(f"outcome_total {c}")
-        b = [schema.req_key(x, c) for x in ("new", "carried_in", "outcome_total", "carried_out")]
-        if known(*b) and f[b[0]] + f[b[1]] != f[b[2]] + f[b[3]]:
-            out.append(f"balance {c}")
-    for g in schema.section4_groups():
-        parts = [f"{g}_{c}" for c in schema.section4_columns() if c != "total"]
-        if known(f"{g}_total", *parts) and f[f"{g}_total"] != sum(f[k] for k in parts):
-            out.append(f"section4_totals {g}")
-    signed = schema.signed_keys(fmt)
-    for k, v in f.items():
-        if v is not None and v < 0 and k not in signed:
-            out.append(f"non_negative {k}")
-    return out
+    """Violated sum rules of ``report`` as readable strings, by the parser's own rules
+    (``parsers.checks``; blank fields are not evaluated)."""
+    from parsers import checks
+    return [f"{c['rule']} {c.get('detail') or ''}".strip()
+            for c in checks.check(report["fields"], report["format"]) if not c["ok"]]
 
 
 # ----------------------------------------------------------------------------------------------
