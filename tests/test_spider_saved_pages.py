@@ -371,3 +371,18 @@ def test_trs_table_pictures_are_fetched_before_the_page_is_handed_on():
     item, = list(spider.parse_picture(Raw(url=second.url, status=404, body=b"", request=second)))
     assert item["kind"] == "page" and item["candidate"] is True
     assert item["pictures"] == {first.url: png}           # the missing one is a failure, not a picture
+
+
+def test_hanweb_xxgk_list_titles_in_mc_attributes():
+    from scrapy.http import HtmlResponse as Html
+    url = "http://www.example-hw.gov.cn/col/col4975/index.html"
+    spider = _spider("hanweb", url)
+    search, = [r for r in _requests(spider.parse_list(_response("hanweb", "column_xxgk_search.html", url, in_column=True)))
+               if "search.jsp" in r.url]
+    answer = Html(url=search.url, body=(PAGES / "hanweb" / "xxgk_subjectinfo_answer.html").read_bytes(),
+                  encoding="utf-8", request=search)
+    out = _requests(spider.parse_list(answer))
+    reports = [r for r in out if r.meta.get("kind") != "list" and r.meta.get("link_title")]
+    assert [r.url for r in reports] == ["http://www.example-hw.gov.cn/art/2024/1/29/art_4975_3210001.html"]
+    assert reports[0].meta["link_title"] == "示例省发展和改革委员会2023年政府信息公开工作年度报告"
+    assert [parse_qs(r.body.decode())["currpage"] for r in out if r.meta.get("xxgk")] == [["2"]]

@@ -230,7 +230,8 @@ class PortalSpider(scrapy.Spider):
             if not href or href.startswith(("javascript:", "mailto:", "#", "tel:")):
                 continue
             text = re.sub(r"\s+", "", "".join(a.css("::text").getall()))
-            title = re.sub(r"\s+", "", a.attrib.get("title") or "")
+            # the full title: ``title``, or ``mc`` (Hanweb xxgk lists: <a mc="…" rq="…">)
+            title = re.sub(r"\s+", "", a.attrib.get("title") or a.attrib.get("mc") or "")
             yield text, title, response.urljoin(href)
 
     def parse_list(self, response):
