@@ -11,10 +11,9 @@ Every case asserts, in this order:
 4. at least 99% of the fields right (a number equal to the printed one, None where nothing was
    printed).
 
-Written by an adversarial review in the second session. 29 of 40 cases failed when written; the
-docstrings say what went wrong. Most are fixed and pass; the layouts still not read are named
-``test_gap_*`` and marked ``xfail(strict=True)``: a known gap, stated, that turns the suite red
-the day it is fixed without removing the mark.
+Each docstring says what a reader got wrong on such a layout. The layouts still not read are
+named ``test_gap_*`` and marked ``xfail(strict=True)``: a known gap, stated, that turns the suite
+red the day it is fixed without removing the mark.
 """
 from __future__ import annotations
 

@@ -1,8 +1,7 @@
 """Adversarial tests of Chinese search, in-memory facets/counts and the prebuilt CSV download.
 
-Written by an adversarial review of the second session. Tests whose docstring starts with
-"Was a bug" failed when written (each states the input and what went wrong) and were fixed; the
-others passed from the start and guard against regressions.
+Tests whose docstring starts with "Was a bug" state an input that once went wrong and what went
+wrong; the others guard the behaviour against regressions.
 
 Parts:
   A. nianbao.search: tokenizer/query pair against nasty inputs (real FTS5).
