@@ -1,13 +1,16 @@
 """Publishing: the post-crawl step that makes the database answer journalists' questions.
 
-``publish(db_path)`` is idempotent and incremental (run it after every crawl):
+``publish(db_path)`` is idempotent and incremental (run it after every crawl). It computes; the
+store writes (``nianbao/store.py``), over the schema of ``nianbao/database.py``:
 
 - ``agencies``: one row per agency name (from ``reports.agency``, or the title when the parser
   found no agency), with its level (国务院部门, 省级, 市级, 县级, 乡镇/街道, 部门), tier, GB/T 2260
   province / city / county names and codes (:mod:`nianbao.regions`, offline) and parent;
 - ``reports`` gains ``agency_id, level, tier, province, province_code, city, city_code, county,
   county_code`` (facets) and indexes for the facets and canned queries;
-- ``reports_fts``: full-text search over title, agency and report text.
+- ``reports_fts``: full-text search over title, agency and report text;
+- ``findings``, ``report_edits``, ``timeliness``: what :mod:`nianbao.findings` finds;
+- the Datasette metadata (labels, facets, canned queries) and the whole-table CSV downloads.
 
 Chinese search
 --------------
@@ -17,8 +20,7 @@ Chinese search
     select r.id, r.title from reports r
     where r.id in (select rowid from reports_fts where reports_fts match '复议');
 
-Report text comes from the ``report_texts`` table (``Store.record_report_text``) or, if present,
-a ``reports.text`` column.
+Report text comes from the ``report_texts`` table (``Store.record_report_text``).
 """
 from __future__ import annotations
 
@@ -28,10 +30,9 @@ import sys
 import time
 from pathlib import Path
 
-import sqlite_utils
 
 from nianbao import downloads, regions, search
-from nianbao.database import REGION_COLUMNS, denied_columns, rebuild_search_index
+from nianbao.database import denied_columns
 from nianbao.search import index_text
 from parsers import schema
 
@@ -52,82 +53,19 @@ def agency_name(agency: str | None, title: str | None) -> str | None:
     return name or None
 
 
-def _sync_agencies(db: sqlite_utils.Database) -> int:
-    """Create agencies for reports that have none; (re)classify every agency; link parents."""
-    pending = list(db.query("select id, agency, title from reports where agency_id is null"))
-    names = {r["id"]: agency_name(r["agency"], r["title"]) for r in pending}
-    known = {r["name"]: r["id"] for r in db.query("select id, name from agencies")}
-    with db.conn:
-        new = sorted({n for n in names.values() if n and n not in known})
-        db["agencies"].insert_all(({"name": n} for n in new), batch_size=5000)
-        known = {r["name"]: r["id"] for r in db.query("select id, name from agencies")}
-        db.conn.executemany("update reports set agency_id = ? where id = ?",
-                            [(known[n], rid) for rid, n in names.items() if n])
-        rows = []
-        for a in db.query("select id, name from agencies"):
-            info = regions.classify(a["name"])
-            parent = regions.parent_name(a["name"], info)
-            rows.append({"id": a["id"], "parent": parent, "level": info["level"], "tier": info["tier"],
-                         **{k: info[k] for k in ("province", "province_code", "city", "city_code",
-                                                 "county", "county_code")}})
-        db["agencies"].upsert_all(rows, pk="id", batch_size=5000)
-        db.execute("""update agencies set parent_id = (select p.id from agencies p where p.name = agencies.parent)
-                      where parent is not null""")
-        db.execute("""update agencies set reports = s.n, first_year = s.y0, last_year = s.y1
-                      from (select agency_id, count(*) n, min(year) y0, max(year) y1 from reports
-                            group by agency_id) s where s.agency_id = agencies.id""")
-        db.execute("update reports set search_id = id where search_id is not id")
-        sets = ", ".join(f"{c} = a.{c}" for c in REGION_COLUMNS if c not in ("agency_id", "search_id"))
-        diff = " or ".join(f"reports.{c} is not a.{c}" for c in REGION_COLUMNS if c not in ("agency_id", "search_id"))
-        db.execute(f"update reports set {sets} from agencies a where a.id = reports.agency_id and ({diff})")
-    return len(new)
-
-
-# ----------------------------------------------------------------------------- full text
-def _text_source(db: sqlite_utils.Database) -> tuple[str, str]:
-    """(join clause, expression) giving each report's text."""
-    if "text" in db["reports"].columns_dict:
-        return "", "r.text"
-    return "left join report_texts t on t.report_id = r.id", "t.text"
-
-
-def _sync_fts(db: sqlite_utils.Database, batch: int = 2000) -> int:
-    join, expr = _text_source(db)
-    written = "coalesce(t.written_at, '')" if join else "''"
-    # the signature names the index scheme: a new scheme re-indexes every report
-    sig = (f"'{search.SCHEME}|' || coalesce(r.parsed_at, '') || '|' || coalesce(r.title, '') || '|' "
-           f"|| coalesce(r.agency, '') || '|' || {written}")
-    if db.execute("select 1 from reports_fts_state where sig not like ? limit 1", [search.SCHEME + "|%"]).fetchone():
-        # indexed under another scheme: start the index afresh (deleting row by row from FTS5
-        # re-reads every old row)
-        with db.conn:
-            rebuild_search_index(db)
-    with db.conn:
-        db.execute("""delete from reports_fts where rowid in
-                      (select report_id from reports_fts_state where report_id not in (select id from reports))""")
-        db.execute("delete from reports_fts_state where report_id not in (select id from reports)")
-        db.execute("delete from report_texts where report_id not in (select id from reports)")
-    cur = db.execute(f"""select r.id, r.title, r.agency, {expr} as text, {sig} as sig
-                         from reports r {join} left join reports_fts_state s on s.report_id = r.id
-                         where s.sig is not ({sig})""")
-    n = 0
-    conn = db.conn
-    while True:
-        rows = cur.fetchmany(batch)
-        if not rows:
-            break
-        with conn:
-            ids = [(r[0],) for r in rows]
-            conn.executemany("delete from reports_fts where rowid = ?", ids)
-            conn.executemany("insert into reports_fts (rowid, title, agency, body) values (?, ?, ?, ?)",
-                             [(r[0], index_text(r[1]), index_text(r[2]), index_text(r[3])) for r in rows])
-            conn.executemany("insert or replace into reports_fts_state (report_id, sig) values (?, ?)",
-                             [(r[0], r[4]) for r in rows])
-        n += len(rows)
-    if n:  # one b-tree per term instead of one per batch: faster matching, smaller file
-        with conn:
-            conn.execute("insert into reports_fts (reports_fts) values ('optimize')")
-    return n
+def _sync_agencies(store) -> int:
+    """Create agencies for reports that have none; (re)classify every agency (level, region,
+    parent: ``nianbao.regions``); the store writes them and copies the regions onto the reports."""
+    names = {r["id"]: agency_name(r["agency"], r["title"]) for r in store.reports_without_agency()}
+    new = store.link_reports_to_agencies(names)
+    rows = []
+    for a in store.agency_names():
+        info = regions.classify(a["name"])
+        rows.append({"id": a["id"], "parent": regions.parent_name(a["name"], info), "level": info["level"],
+                     "tier": info["tier"], **{k: info[k] for k in ("province", "province_code", "city", "city_code",
+                                                                  "county", "county_code")}})
+    store.classify_agencies(rows)
+    return new
 
 
 # ----------------------------------------------------------------------------- publish
@@ -143,8 +81,8 @@ def publish(db_path, *, metadata_path: str | Path | None = None, archive_dir: st
     downloads.discard(db_path)  # nothing may serve a file older than the rows it is about to change
     store = Store(db_path)
     db = store.db
-    agencies_new = _sync_agencies(db)
-    indexed = _sync_fts(db)
+    agencies_new = _sync_agencies(store)
+    indexed = store.sync_search_index(index_text, search.SCHEME)
     from nianbao import findings
     t_findings = time.perf_counter()
     found = store.replace_findings(findings.compute(db))

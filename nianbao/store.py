@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 
 import sqlite_utils
 
-from nianbao.database import migrate
+from nianbao.database import REGION_COLUMNS, migrate, rebuild_search_index
 from parsers import schema
 
 
@@ -212,6 +212,84 @@ class Store:
             self.db["report_edits"].insert_all(found["edits"], batch_size=2000)
             self.db["timeliness"].insert_all(found["timeliness"], batch_size=5000, pk="report_id")
         return {"findings": len(found["findings"]), "edits": len(found["edits"])}
+
+    # ----------------------------------------------------------------- publishing (nianbao.publish computes)
+    def reports_without_agency(self) -> list:
+        return list(self.db.query("select id, agency, title from reports where agency_id is null"))
+
+    def agency_names(self) -> list:
+        return list(self.db.query("select id, name from agencies"))
+
+    def link_reports_to_agencies(self, names: dict) -> int:
+        """Each report id of ``names`` linked to the agency of that name (created when new);
+        returns how many agencies were new."""
+        db = self.db
+        known = {r["name"]: r["id"] for r in db.query("select id, name from agencies")}
+        with db.conn:
+            new = sorted({n for n in names.values() if n and n not in known})
+            db["agencies"].insert_all(({"name": n} for n in new), batch_size=5000)
+            known = {r["name"]: r["id"] for r in db.query("select id, name from agencies")}
+            db.conn.executemany("update reports set agency_id = ? where id = ?",
+                                [(known[n], rid) for rid, n in names.items() if n])
+        return len(new)
+
+    def classify_agencies(self, rows: list) -> None:
+        """Write each agency's level, region and parent name; link parents, count reports, and copy
+        the regions onto the reports (their facet columns)."""
+        db = self.db
+        with db.conn:
+            db["agencies"].upsert_all(rows, pk="id", batch_size=5000)
+            db.execute("""update agencies set parent_id = (select p.id from agencies p where p.name = agencies.parent)
+                          where parent is not null""")
+            db.execute("""update agencies set reports = s.n, first_year = s.y0, last_year = s.y1
+                          from (select agency_id, count(*) n, min(year) y0, max(year) y1 from reports
+                                group by agency_id) s where s.agency_id = agencies.id""")
+            db.execute("update reports set search_id = id where search_id is not id")
+            cols = [c for c in REGION_COLUMNS if c not in ("agency_id", "search_id")]
+            sets = ", ".join(f"{c} = a.{c}" for c in cols)
+            diff = " or ".join(f"reports.{c} is not a.{c}" for c in cols)
+            db.execute(f"update reports set {sets} from agencies a where a.id = reports.agency_id and ({diff})")
+
+    def sync_search_index(self, index_text, scheme: str, batch: int = 2000) -> int:
+        """Bring ``reports_fts`` up to date: each report whose title, agency or text changed since
+        it was indexed (or indexed under another ``scheme``) is indexed again as ``index_text``
+        gives it; returns how many were."""
+        db = self.db
+        written = "coalesce(t.written_at, '')"
+        # the signature names the index scheme: a new scheme re-indexes every report
+        sig = (f"'{scheme}|' || coalesce(r.parsed_at, '') || '|' || coalesce(r.title, '') || '|' "
+               f"|| coalesce(r.agency, '') || '|' || {written}")
+        if db.execute("select 1 from reports_fts_state where sig not like ? limit 1", [scheme + "|%"]).fetchone():
+            # indexed under another scheme: start afresh (deleting row by row from FTS5 re-reads every row)
+            with db.conn:
+                rebuild_search_index(db)
+        with db.conn:
+            db.execute("""delete from reports_fts where rowid in
+                          (select report_id from reports_fts_state where report_id not in (select id from reports))""")
+            db.execute("delete from reports_fts_state where report_id not in (select id from reports)")
+            db.execute("delete from report_texts where report_id not in (select id from reports)")
+        cur = db.execute(f"""select r.id, r.title, r.agency, t.text, {sig} as sig
+                             from reports r left join report_texts t on t.report_id = r.id
+                             left join reports_fts_state s on s.report_id = r.id
+                             where s.sig is not ({sig})""")
+        n = 0
+        conn = db.conn
+        while True:
+            rows = cur.fetchmany(batch)
+            if not rows:
+                break
+            with conn:
+                ids = [(r[0],) for r in rows]
+                conn.executemany("delete from reports_fts where rowid = ?", ids)
+                conn.executemany("insert into reports_fts (rowid, title, agency, body) values (?, ?, ?, ?)",
+                                 [(r[0], index_text(r[1]), index_text(r[2]), index_text(r[3])) for r in rows])
+                conn.executemany("insert or replace into reports_fts_state (report_id, sig) values (?, ?)",
+                                 [(r[0], r[4]) for r in rows])
+            n += len(rows)
+        if n:  # one b-tree per term instead of one per batch: faster matching, smaller file
+            with conn:
+                conn.execute("insert into reports_fts (reports_fts) values ('optimize')")
+        return n
 
     def record_publish(self, reports: int, agencies: int, indexed: int) -> None:
         """A publish ran (``nianbao.publish``): what it covered."""
