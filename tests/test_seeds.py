@@ -8,11 +8,11 @@ import pytest
 
 from parsers import parse
 from parsers import schema
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, seed_answer
 
 
 def _expected(path: Path) -> dict:
-    return json.loads(path.with_suffix("").with_suffix(".expected.json").read_text("utf-8"))
+    return seed_answer(path)
 
 
 @pytest.mark.parametrize("path", SEEDS, ids=[p.stem for p in SEEDS])
