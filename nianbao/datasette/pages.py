@@ -1,5 +1,6 @@
-"""How the pages read: the column labels kept compact (CSS), the reports page showing its main
-columns unless the URL chooses (``?_col=`` / ``?_nocol=``), a facet asked twice counted once."""
+"""How the pages read: the column labels kept compact and charts at a readable size (CSS), the
+reports page showing its main columns unless the URL chooses (``?_col=`` / ``?_nocol=``), a facet
+asked twice counted once."""
 from __future__ import annotations
 
 import re
@@ -16,6 +17,8 @@ dl.column-descriptions { max-height: 11em; overflow-y: auto; columns: 22em auto;
   border: 1px solid #ddd; padding: 0.5em; font-size: 0.85em; }
 dl.column-descriptions dt { break-after: avoid; margin-top: 0.2em; }
 dl.column-descriptions dd { margin-left: 1em; break-before: avoid; }
+/* datasette-vega draws a 200-pixel chart with 20-pixel bars: twice that is readable */
+.vega-embed { zoom: 2; }
 """
 
 
