@@ -8,8 +8,8 @@ the ending or hits an exclusion.
 from __future__ import annotations
 
 import re
-import zipfile
-import io
+
+from parsers.sniff import medium
 
 YEAR = re.compile(r"(?:19|20)\d\d\s*年|(?:19|20)\d\d\s*年度|[（(](?:19|20)\d\d[)）]|(?<!\d)(?:19|20)\d\d(?!\d)")
 DISCLOSURE = re.compile(r"信息公开|政务公开|政府公开")
@@ -107,63 +107,16 @@ def names_document_file(text: str | None) -> bool:
 
 
 def sniff(data: bytes) -> str:
-    """The real type of ``data`` from its bytes: pdf, docx, xlsx, doc, xls, wps, rtf, html,
-    jpeg, png, gif, tiff, zip, ofd, text or bin."""
-    head = data[:8]
-    if data[:1024].lstrip().startswith(b"%PDF") or b"%PDF-" in data[:1024]:
-        return "pdf"
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-        except Exception:
-            return "zip"
-        if any(n.startswith("word/") for n in names):
-            return "docx"
-        if any(n.startswith("xl/") for n in names):
-            return "xlsx"
-        if any(n.startswith("Doc_") or n == "OFD.xml" for n in names):
-            return "ofd"
-        return "zip"
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        blob = data[:200000]
-        if "WordDocument".encode("utf-16-le") in blob:
-            if b"WPS" in blob or "WPS".encode("utf-16-le") in blob or b"Kingsoft" in blob:
-                return "wps"
-            return "doc"
-        if "Workbook".encode("utf-16-le") in blob or "Book".encode("utf-16-le") in blob:
-            return "xls"
-        return "doc"
-    if head.startswith(b"{\\rtf"):
-        return "rtf"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if head.startswith(b"\x89PNG"):
-        return "png"
-    if head[:6] in (b"GIF87a", b"GIF89a"):
-        return "gif"
-    if head[:4] in (b"II*\0", b"MM\0*"):
-        return "tiff"
-    low = data[:2048].lower()
-    if b"<html" in low or b"<!doctype html" in low or b"<body" in low or b"<div" in low or b"<table" in low:
-        return "html"
-    try:
-        data[:4096].decode("utf-8")
-        return "text"
-    except UnicodeDecodeError:
-        pass
-    try:
-        data[:4096].decode("gb18030")
-        return "text"
-    except UnicodeDecodeError:
-        return "bin"
+    """The real type of ``data`` from its bytes (``parsers.sniff.medium``): the ``medium`` a
+    document is recorded with."""
+    return medium(data)
 
 
 EXT = {"pdf": ".pdf", "docx": ".docx", "xlsx": ".xlsx", "doc": ".doc", "xls": ".xls", "wps": ".wps",
        "rtf": ".rtf", "html": ".html", "jpeg": ".jpg", "png": ".png", "gif": ".gif", "tiff": ".tif",
-       "zip": ".zip", "ofd": ".ofd", "text": ".txt", "bin": ".bin"}
+       "bmp": ".bmp", "zip": ".zip", "ofd": ".ofd", "text": ".txt", "bin": ".bin"}
 
-PICTURES = {"jpeg", "png", "gif", "tiff", "bmp"}
-PARSEABLE = {"pdf", "docx", "doc", "wps", "rtf", "html", "jpeg", "png", "tiff", "xls", "xlsx", "text"}
+PARSEABLE = {"pdf", "docx", "doc", "wps", "rtf", "html", "jpeg", "png", "tiff", "bmp", "gif", "xls", "xlsx", "text"}
 
 
 def blocked_kind(status: int, body: bytes) -> str | None:

@@ -1,51 +1,17 @@
 """sniff → read → map → repair → check: one document's bytes to one report dict."""
 from __future__ import annotations
 
-import zipfile
-import io
-
 from . import checks, meta, schema
+from . import sniff as _sniff
 from .mapping import map_rows, tokenize
 from .model import Extract, ParseError
 
 MAX_BYTES = 200 * 1024 * 1024
 
-_IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*", b"BM")
-
-
 def sniff(data: bytes) -> str:
-    """The real type of a document from its bytes: pdf, docx, xlsx, doc, xls, rtf, image, html,
-    text — never from a file name, which portals get wrong."""
-    head = data[:2048]
-    if b"%PDF-" in data[:1024]:
-        return "pdf"
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-        except zipfile.BadZipFile:
-            return "zip-broken"
-        if "word/document.xml" in names:
-            return "docx"
-        if any(n.startswith("xl/") for n in names):
-            return "xlsx"
-        return "zip"
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        if "WordDocument".encode("utf-16-le") in data[:1 << 20] or b"WordDocument" in data[:1 << 20]:
-            return "doc"
-        if "Workbook".encode("utf-16-le") in data[:1 << 20] or "Book".encode("utf-16-le") in data[:1 << 20]:
-            return "xls"
-        return "doc"
-    if head.lstrip().startswith(b"{\\rtf"):
-        return "rtf"
-    if head.startswith(_IMAGE_MAGIC):
-        return "image"
-    low = head.lower().lstrip(b"\xef\xbb\xbf \t\r\n")
-    if low.startswith((b"<!doctype html", b"<html", b"<?xml")) or any(
-            tag in head.lower() for tag in (b"<html", b"<body", b"<table", b"<div", b"<meta", b"<p>", b"<p ")):
-        return "html"
-    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "binary"
-    return "text"
+    """The reader for a document, from its bytes (``parsers.sniff``): pdf, docx, xlsx, doc, xls,
+    rtf, image, html, text, ofd, zip or binary."""
+    return _sniff.reader(_sniff.medium(data))
 
 
 def read(data: bytes, kind: str, filename: str | None = None, pictures: dict | None = None,

@@ -39,7 +39,8 @@ from crawler.signals import document_failed
 from crawler.recognize import (REPORT_CONTENT, blocked_kind, is_article_url, is_attachment_url,
                                is_column_title, is_nav_title, is_pager_text, is_report_title,
                                is_year_folder, maybe_report_title, EXCLUDE, sniff,
-                               is_bare_report_title, is_not_found_page, names_document_file, PICTURES)
+                               is_bare_report_title, is_not_found_page, names_document_file)
+from parsers.sniff import PICTURES
 
 log = logging.getLogger(__name__)
 
