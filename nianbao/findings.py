@@ -96,29 +96,68 @@ def similarity(a: str, b: str) -> float:
     return len(pa & pb) / len(pa)
 
 
-def compute(db, today: dt.date | None = None) -> dict:
+def compute(db, today: dt.date | None = None, workers: int | None = None) -> dict:
     """Every finding of the archive: ``{"findings": [...], "edits": [...], "timeliness": [...]}``
     (plain rows for the store to write). The current reports are read once, in agency order, with
-    their text; only one agency's reports are held at a time."""
+    their text; only one agency's reports are held at a time. The agencies are shared out among
+    ``workers`` processes (default: one per core this process may use)."""
     today = today or dt.date.today()
     labels = schema.field_labels()
+    path = next((row[2] for row in db.execute("pragma database_list") if row[1] == "main"), "")
+    workers = workers or _cores()
+    if workers > 1 and path:
+        import multiprocessing as mp
+        with mp.get_context("fork").Pool(workers) as pool:
+            parts = pool.starmap(_compute_part, [(path, k, workers, today) for k in range(workers)])
+    else:
+        parts = [_scan(db, 0, 1, today, labels)]
+    findings = [f for part in parts for f in part["findings"]]
+    timeliness = [t for part in parts for t in part["timeliness"]]
+    totals = {k: v for part in parts for k, v in part["totals"].items()}
+    whole_area = {k: v for part in parts for k, v in part["whole_area"].items()}
+    _unit_findings(db, totals, whole_area, _collector(findings))
+    edits = _edits(db, labels)
+    findings.extend(_group_edits(edits))
+    return {"findings": findings, "edits": edits, "timeliness": timeliness}
+
+
+def _cores() -> int:
+    try:
+        import os
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return 1
+
+
+def _compute_part(path, part, parts, today):
+    import sqlite_utils
+    return _scan(sqlite_utils.Database(path), part, parts, today, schema.field_labels())
+
+
+def _collector(findings: list):
+    def finding(kind, severity, r, summary, evidence, other=None):
+        findings.append({"kind": kind, "severity": severity, "agency_id": r.get("agency_id"), "agency": r.get("agency"),
+                         "province": r.get("province"), "level": r.get("level"), "year": r.get("year"),
+                         "report_id": r.get("id"), "other_report_id": other,
+                         "summary": summary, "evidence": json.dumps(evidence, ensure_ascii=False)})
+    return finding
+
+
+def _scan(db, part: int, parts: int, today, labels) -> dict:
+    """The findings of one share of the agencies (``agency_id % parts == part``; reports with no
+    agency go to the first share)."""
     cols = set(db["reports"].columns_dict)
     wanted = ["id", "agency_id", "agency", "year", "level", "province", "document_url", "source_url"]
     fields = sorted(c for c in cols if c.startswith(("req_carried_", "req_new_total", "req_granted_total",
                                                      "regulations_", "normative_docs_", "review_total",
                                                      "suit_direct_total")))
     findings, timeliness = [], []
-
-    def finding(kind, severity, r, summary, evidence, other=None):
-        findings.append({"kind": kind, "severity": severity, "agency_id": r.get("agency_id"), "agency": r.get("agency"),
-                         "province": r.get("province"), "level": r.get("level"), "year": r.get("year"),
-                         "report_id": r.get("id"), "other_report_id": other,
-                         "summary": summary, "evidence": json.dumps(evidence, ensure_ascii=False)})
-
+    finding = _collector(findings)
     cursor = db.execute(
         f"select {', '.join('r.' + c for c in wanted + fields)}, t.text from reports r "
         "left join report_texts t on t.report_id = r.id "
-        "where r.is_current = 1 and r.year is not null order by r.agency_id, r.year, r.id")
+        "where r.is_current = 1 and r.year is not null and coalesce(r.agency_id, 0) % ? = ? "
+        "order by r.agency_id, r.year, r.id", [parts, part])
     names = [d[0] for d in cursor.description]
     totals: dict = {}           # (agency_id, year) -> the report's totals, for parents and units
     whole_area: dict = {}       # (agency_id, year) -> a report that speaks for the whole area
@@ -135,13 +174,9 @@ def compute(db, today: dt.date | None = None) -> dict:
             totals[(r["agency_id"], int(r["year"]))] = {k: r.get(k) for k, _ in UNIT_TOTALS}
             if _WHOLE_AREA.search(text):
                 whole_area[(r["agency_id"], int(r["year"]))] = r
-        if r["agency_id"] is not None:
             group[int(r["year"])] = (r, _prose_of(text))
     _agency_findings(group, finding, today)
-    _unit_findings(db, totals, whole_area, finding)
-    edits = _edits(db, labels)
-    findings.extend(_group_edits(edits))
-    return {"findings": findings, "edits": edits, "timeliness": timeliness}
+    return {"findings": findings, "timeliness": timeliness, "totals": totals, "whole_area": whole_area}
 
 
 def _report_findings(r, text, finding, timeliness, labels):
