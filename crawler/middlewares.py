@@ -1,5 +1,6 @@
-"""Downloader middlewares: retries with backoff (honouring Retry-After), JS-redirect shells,
-and encoding repair (GBK pages with no or a wrong charset are decoded as gb18030)."""
+"""Downloader middlewares: robots.txt for every waiting request, retries with backoff (honouring
+Retry-After), JS-redirect shells, and encoding repair (GBK pages with no or a wrong charset are
+decoded as gb18030)."""
 from __future__ import annotations
 
 import asyncio
@@ -9,6 +10,7 @@ import re
 import time
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware as ScrapyRobotsTxtMiddleware
 from scrapy.http import HtmlResponse, TextResponse
 from scrapy.utils.response import response_status_message
 
@@ -31,6 +33,32 @@ def retry_after_seconds(value: bytes | str | None) -> float | None:
         return max(0.0, email.utils.parsedate_to_datetime(value).timestamp() - time.time())
     except Exception:
         return None
+
+
+class RobotsTxtMiddleware(ScrapyRobotsTxtMiddleware):
+    """Scrapy's, except that every request waiting for a host's robots.txt gets its rules.
+
+    Scrapy (2.13 on, asyncio reactor) has each request that arrives while the robots.txt is being
+    fetched await the one pending Deferred; Twisted hands a Deferred's result to its first
+    awaiter only (the next ones get None), and None means "no robots.txt": every request but the
+    first went out unchecked. It shows when several requests for one host come at once — a
+    distributed worker taking up a dead one's requests, an attachment host first met through a
+    list of links. Here each waiter gets a Deferred of its own, fed the same rules."""
+
+    async def robot_parser(self, request):
+        from scrapy.utils.defer import maybe_deferred_to_future
+        from scrapy.utils.httpobj import urlparse_cached
+        from twisted.internet.defer import Deferred
+        pending = self._parsers.get(urlparse_cached(request).netloc)
+        if isinstance(pending, Deferred):
+            mine = Deferred()
+
+            def pass_on(rules):
+                mine.callback(rules)
+                return rules
+            pending.addCallback(pass_on)
+            return await maybe_deferred_to_future(mine)
+        return await super().robot_parser(request)
 
 
 class BackoffRetryMiddleware(RetryMiddleware):

@@ -40,6 +40,9 @@ METAREFRESH_MAXDELAY = 100
 COOKIES_ENABLED = True
 
 DOWNLOADER_MIDDLEWARES = {
+    # Scrapy's, fixed so that requests arriving together all wait for the rules (crawler/middlewares.py)
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.RobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
     "crawler.middlewares.JsRedirectMiddleware": 585,

@@ -45,6 +45,11 @@ def test_recrawl_records_no_new_version_and_touches(crawls):
     assert sum(1 for r in rows if r["flagged"]) == 1
 
 
+def test_recrawl_parses_nothing_the_first_crawl_did_not(crawls):
+    # an unchanged article whose report is its attachment stays a page, not a report candidate
+    assert crawls["again"].snap["parse_outcomes"] == crawls["first"].snap["parse_outcomes"]
+
+
 def test_list_pages_refetched_documents_conditional(crawls, portals):
     again = crawls["again"]
     st = again.statuses["trs"]

@@ -410,11 +410,15 @@ class PortalSpider(scrapy.Spider):
             return
         if response.status == 304:
             self.health["not_modified"] += 1
-            yield self.not_modified_item(response)
-            # the attachments of an unchanged page may have changed: re-read its links from the archive
             stored = self.stored_page(response)
-            if stored is not None:
-                yield from self.article_attachments(stored, url, response.meta.get("link_title"))
+            if stored is None:
+                yield self.not_modified_item(response)
+                return
+            # an unchanged page is a report candidate as it was when fetched (tables in its body),
+            # and its attachments may have changed: re-read its links from the archive
+            has_tables = len(self.body_selector(stored).css("tr")) >= 3
+            yield self.not_modified_item(response, kind="page", candidate=has_tables)
+            yield from self.article_attachments(stored, url, response.meta.get("link_title"))
             return
         self.health["pages"] += 1
         data = response.body
@@ -621,11 +625,13 @@ class PortalSpider(scrapy.Spider):
             kind=kind, candidate=bool(candidate), not_modified=False,
             rendered=bool(response.meta.get("rendered")))
 
-    def not_modified_item(self, response):
+    def not_modified_item(self, response, *, kind=None, candidate=None):
+        if candidate is None:
+            candidate = response.meta.get("candidate", True)
         return DocumentItem(url=response.meta.get("doc_url") or response.url, body=None,
-                            not_modified=True, candidate=response.meta.get("candidate", True),
+                            not_modified=True, candidate=candidate,
                             source_url=response.meta.get("source_url"),
-                            title=response.meta.get("link_title"), kind=response.meta.get("kind"))
+                            title=response.meta.get("link_title"), kind=kind or response.meta.get("kind"))
 
     # ------------------------------------------------------------------ health
     def health_summary(self) -> dict:

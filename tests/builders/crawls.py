@@ -61,6 +61,7 @@ def snapshot(db: Path) -> dict:
         "failures": q("select url, kind, detail, portal, run_id from failures order by id"),
         "runs": q("select * from crawl_runs order by id"),
         "portal_runs": q("select * from portal_runs order by id"),
+        "parse_outcomes": q("select sha256, outcome from parse_outcomes order by sha256"),
     }
     con.close()
     return snap
