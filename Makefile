@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DB     ?= data/nianbao.db
 ARCHIVE ?= data/archive
-APT_PACKAGES := chromium libreoffice-writer-nogui tesseract-ocr tesseract-ocr-chi-sim poppler-utils fonts-noto-cjk
+APT_PACKAGES := chromium libreoffice-writer-nogui tesseract-ocr tesseract-ocr-chi-sim poppler-utils fonts-noto-cjk redis-server
 
 .PHONY: run test bench realcheck sysdeps install crawl nightly serve publish export reparse clean
 
@@ -31,7 +31,8 @@ install: sysdeps $(VENV)/.installed
 
 # Debian packages the real parts need: Chromium (JS portals, UI test), LibreOffice (DOC/WPS),
 # tesseract with Chinese (fallback OCR), poppler (rasterising), CJK fonts, and the libraries
-# OpenCV (under PP-OCR) loads. Installed only when missing.
+# OpenCV (under PP-OCR) loads, Redis (the distributed crawl's frontier and queue). Installed only
+# when missing.
 sysdeps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
@@ -39,6 +40,7 @@ sysdeps:
 	command -v tesseract >/dev/null || missing="$$missing tesseract-ocr"; \
 	(tesseract --list-langs 2>/dev/null | grep -q chi_sim) || missing="$$missing tesseract-ocr-chi-sim"; \
 	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	(fc-list 2>/dev/null | grep -qi "CJK") || missing="$$missing fonts-noto-cjk"; \
 	(/sbin/ldconfig -p 2>/dev/null | grep -q "libGL.so.1") || missing="$$missing libgl1"; \
 	(/sbin/ldconfig -p 2>/dev/null | grep -q "libglib-2.0.so.0") || missing="$$missing libglib2.0-0"; \

@@ -4,7 +4,7 @@
   (``spider.known``: it asks nothing again of them and stops walking a column at the first);
 - each ``crawler.signals.document_failed`` becomes a ``failures`` row (kind and reason);
 - when the spider closes, its portal's health row (pages, reports, failures, the flag) is
-  written for the run.
+  written for the run (by a frontier worker: its counters added to the run's in Redis).
 """
 from __future__ import annotations
 
@@ -35,7 +35,9 @@ class StoreExtension:
                                   run_id=getattr(spider, "run_id", None))
 
     def spider_closed(self, spider, reason):
-        row = spider.health_summary()
-        spider.health_row = row
-        if getattr(spider, "run_id", None) is not None:
-            self.store.record_portal(spider.run_id, row)
+        # a frontier worker crawls many portals: one row (or one share of a row) for each
+        for portal in getattr(spider, "portal_spiders", lambda: [spider])():
+            row = portal.health_summary()
+            portal.health_row = row
+            if getattr(portal, "run_id", None) is not None:
+                self.store.record_portal(portal.run_id, row, counts=portal.health)

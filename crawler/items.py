@@ -19,3 +19,5 @@ class DocumentItem(scrapy.Item):
     rendered = scrapy.Field()       # True: HTML rendered by a browser (JS shell)
     document = scrapy.Field()       # the recorded version {id, sha256, status, medium} (set by ArchivePipeline)
     pictures = scrapy.Field()       # {absolute URL: bytes} of the pictures a page shows (tables as images)
+    portal = scrapy.Field()          # the portal it came from (a frontier worker crawls many)
+    frontier_token = scrapy.Field()  # the frontier request it came from (acknowledged once stored)

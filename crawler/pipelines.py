@@ -30,6 +30,12 @@ from crawler.storage import store_and_archive
 log = logging.getLogger(__name__)
 
 
+def portal_spider(spider, item):
+    """The spider of the item's portal: the spider itself, or one of a frontier worker's."""
+    of = getattr(spider, "portal_of", None)
+    return of(item) if of is not None and item.get("portal") else spider
+
+
 def _filename(url: str, kind: str) -> str:
     base = os.path.basename(urlsplit(url).path) or "index"
     base = re.sub(r"[^\w.\-]", "_", base)[:80]
@@ -49,7 +55,7 @@ class ArchivePipeline:
         return cls(crawler)
 
     def process_item(self, item, spider=None):
-        spider = spider or self.crawler.spider
+        spider = portal_spider(spider or self.crawler.spider, item)
         store, h, url = self.store, spider.health, item["url"]
         if item.get("not_modified"):
             store.touch_document(url)
@@ -105,7 +111,7 @@ class ParsePipeline:
         return cls(crawler)
 
     async def process_item(self, item, spider=None):
-        spider = spider or self.crawler.spider
+        spider = portal_spider(spider or self.crawler.spider, item)
         store, h, url, doc = self.store, spider.health, item["url"], item.get("document")
         if doc is None or not item.get("candidate"):
             return _light(item)

@@ -98,7 +98,8 @@ def run_crawl(sources, db_path, archive_dir=None, *, throttle: bool = True, log_
     archive_dir = str(archive_dir or Path(db_path).with_name("archive"))
     settings = crawl_settings(throttle=throttle, log_file=log_file)
     settings.setdict({"NIANBAO_DB": db_path, "NIANBAO_ARCHIVE": archive_dir}, priority="cmdline")
-    store, _ = store_and_archive(settings)
+    store, archive = store_and_archive(settings)
+    archive.sweep()       # what a crawl killed midway an hour or more ago left half-written
     if mode == "auto":
         mode = choose_mode(store)
     run_id = store.start_run([s["url"] for s in srcs], mode=mode)
@@ -137,21 +138,24 @@ def run_crawl(sources, db_path, archive_dir=None, *, throttle: bool = True, log_
             counts[k] += int(h.get(k, 0))
         counts["pages"] += int(h.get("attachments", 0))
         counts["reports"] += int(h.get("reports_found", 0))
-    ok_portals = [p for p in portals if not p.get("flagged")]
-    if portals and all(p.get("pages", 0) == 0 for p in portals):
-        status = "failed"
-    elif portals and not ok_portals:
-        status = "failed"
-    elif len(ok_portals) < len(portals):
-        status = "partial"
-    else:
-        status = "ok"
+    status = run_status(portals)
     summary = format_summary(run_id, status, counts, portals, elapsed, mode)
     store.finish_run(run_id, status, counts, summary)
     if not quiet:
         print(summary, flush=True)
     return {"run_id": run_id, "status": status, "elapsed": round(elapsed, 2), **counts,
             "portals": portals}
+
+
+def run_status(portals: list[dict]) -> str:
+    """``failed`` when nothing could be fetched or every portal is flagged, ``partial`` when some
+    are, else ``ok``."""
+    ok_portals = [p for p in portals if not p.get("flagged")]
+    if portals and all(p.get("pages", 0) == 0 for p in portals):
+        return "failed"
+    if portals and not ok_portals:
+        return "failed"
+    return "partial" if len(ok_portals) < len(portals) else "ok"
 
 
 def format_summary(run_id, status, counts, portals, elapsed, mode="full") -> str:

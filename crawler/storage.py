@@ -16,10 +16,17 @@ _OPEN: dict = {}
 
 
 def store_and_archive(settings) -> tuple[Store, Archive]:
-    """The Store and Archive named by ``settings`` (opened once per process)."""
+    """The Store and Archive named by ``settings`` (opened once per process). With
+    ``NIANBAO_REDIS`` (a frontier worker) the store is a ``nianbao.writer.QueuedStore``: its
+    writes go to the run's single writer through Redis."""
     db = str(settings.get("NIANBAO_DB") or DEFAULT_DB)
     archive = str(settings.get("NIANBAO_ARCHIVE") or DEFAULT_ARCHIVE)
-    key = (db, archive)
+    redis_url = settings.get("NIANBAO_REDIS")
+    key = (redis_url or db, archive)
     if key not in _OPEN:
-        _OPEN[key] = (Store(db), Archive(archive))
+        if redis_url:
+            from nianbao.writer import QueuedStore
+            _OPEN[key] = (QueuedStore(redis_url, run_id=settings.get("NIANBAO_RUN")), Archive(archive))
+        else:
+            _OPEN[key] = (Store(db), Archive(archive))
     return _OPEN[key]

@@ -49,6 +49,20 @@ class Archive:
                 raise
         return sha, self.relpath(sha)
 
+    def sweep(self, older_than: float = 3600.0) -> int:
+        """Remove the temporary files of writes that never finished (a process killed between
+        writing and renaming), once ``older_than`` seconds old. Returns how many went."""
+        import time
+        limit, n = time.time() - older_than, 0
+        for tmp in self.root.glob("*/.tmp-*"):
+            try:
+                if tmp.stat().st_mtime <= limit:
+                    tmp.unlink()
+                    n += 1
+            except FileNotFoundError:
+                pass
+        return n
+
     def get(self, sha256: str) -> bytes:
         return self.path(sha256).read_bytes()
 

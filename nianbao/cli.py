@@ -86,9 +86,26 @@ def _print_error(path: str, err: str, many: bool) -> None:
 
 
 def cmd_crawl(args) -> int:
+    if args.redis:
+        from nianbao.distributed import run_distributed
+        summary = run_distributed(args.sources, args.db, args.archive, args.redis, workers=args.workers,
+                                  throttle=not args.no_throttle, mode=args.mode, log_dir=args.log_dir)
+        return 0 if summary.get("status") in ("ok", "partial") else 1
     from crawler.run import run_crawl
     summary = run_crawl(args.sources, args.db, args.archive, throttle=not args.no_throttle, mode=args.mode)
     return 0 if summary.get("status") in (None, "ok", "finished", "partial") else 1
+
+
+def cmd_worker(args) -> int:
+    from nianbao.distributed import run_worker
+    return run_worker(args.redis, args.archive, log_file=args.log_file, wait=args.wait)
+
+
+def cmd_ingest(args) -> int:
+    from nianbao.writer import ingest
+    n = ingest(args.redis, args.db, follow=args.follow)
+    print(f"nianbao ingest: {n} messages stored in {args.db}", flush=True)
+    return 0
 
 
 def cmd_nightly(args) -> int:
@@ -161,7 +178,25 @@ def main(argv=None) -> int:
                    help="full: every list page, every known document asked again (conditionally); "
                         "incremental: stop each column at its first known article; auto: incremental "
                         "unless the last full walk is a week old (default: full)")
+    s.add_argument("--redis", default=None, metavar="URL",
+                   help="crawl over a shared Redis frontier (redis://HOST:PORT/N) with --workers processes "
+                        "and this process as the single writer; without it, one process crawls")
+    s.add_argument("--workers", type=int, default=2, help="with --redis: worker processes on this machine")
+    s.add_argument("--log-dir", default=None, help="with --redis: where each worker's Scrapy log goes")
     s.set_defaults(func=cmd_crawl)
+
+    s = sub.add_parser("worker", help="join the current --redis crawl run from this machine")
+    s.add_argument("--redis", required=True, metavar="URL")
+    s.add_argument("--archive", default=DEFAULT_ARCHIVE, help="the originals directory every worker shares")
+    s.add_argument("--log-file", default=None)
+    s.add_argument("--wait", type=float, default=30.0, help="seconds to wait for a run to join")
+    s.set_defaults(func=cmd_worker)
+
+    s = sub.add_parser("ingest", help="the single writer of a --redis crawl: queued results into the database")
+    s.add_argument("--redis", required=True, metavar="URL")
+    db_args(s, archive=False)
+    s.add_argument("--follow", action="store_true", help="keep applying messages until interrupted")
+    s.set_defaults(func=cmd_ingest)
 
     s = sub.add_parser("nightly", help="crawl + publish for cron (locked; non-zero exit on failure)")
     s.add_argument("--sources", default=DEMO_SOURCES)

@@ -185,6 +185,13 @@ def m006_findings(db):
     }, pk="report_id", if_not_exists=True)
 
 
+
+@migrations()
+def m007_ingested_messages(db):
+    # the writer of a distributed crawl applies each queued message once (nianbao.writer)
+    db["ingested_messages"].create({"id": str, "at": str}, pk="id", if_not_exists=True)
+    db["failures"].create_index(["run_id", "url", "kind"], if_not_exists=True)
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Bring a database to the current schema (safe on every open; never drops data). A field a
     newer ``schema.yaml`` introduces becomes a column of ``reports``."""

@@ -48,8 +48,9 @@ class Store:
     def finish_run(self, run_id: int, status: str, counts: dict, summary: str = "") -> None:
         self.db["crawl_runs"].update(run_id, {"finished": now(), "status": status, "summary": summary, **counts})
 
-    def record_portal(self, run_id: int, portal: dict) -> None:
-        """Store one portal's health for a run (pages, reports found/new/changed, failures…)."""
+    def record_portal(self, run_id: int, portal: dict, counts=None) -> None:
+        """Store one portal's health for a run (pages, reports found/new/changed, failures…).
+        ``counts``: the spider's raw counters, which only a frontier worker's store keeps."""
         self.db["portal_runs"].insert({"run_id": run_id, **portal}, alter=True)
 
     # ----------------------------------------------------------------- documents

@@ -56,3 +56,17 @@ def test_reopening_upgrades_without_losing_data(tmp_path):
     s2 = Store(path)
     assert "review_total" in s2.db["reports"].columns_dict
     assert s2.db["failures"].count == 1
+
+
+def test_archive_sweeps_the_half_written_files_of_a_killed_writer(tmp_path):
+    import os
+    import time
+    a = Archive(tmp_path)
+    sha, rel = a.put(b"kept")
+    (tmp_path / rel).parent.joinpath(".tmp-old").write_bytes(b"half")
+    os.utime((tmp_path / rel).parent / ".tmp-old", (time.time() - 7200, time.time() - 7200))
+    (tmp_path / rel).parent.joinpath(".tmp-new").write_bytes(b"being written")
+    assert a.sweep(older_than=3600) == 1
+    left = sorted(p.name for p in (tmp_path / rel).parent.iterdir())
+    assert left == [".tmp-new", sha]
+    assert a.get(sha) == b"kept"

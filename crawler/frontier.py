@@ -1,0 +1,408 @@
+"""The crawler over a shared Redis frontier: any number of worker processes, on any machines, crawl
+the same run (scrapy-redis keeps the scheduler's queue and the duplicate filter in Redis).
+
+What scrapy-redis gives and what is added here:
+
+- :class:`FrontierQueue` — scrapy-redis's priority queue, except that a request taken from it is
+  not gone: it moves atomically into its worker's *in-flight* hash and leaves it only when its
+  callback has finished and every item it yielded has been through the pipelines (or when a
+  retry or redirect of it has been queued). A worker killed with SIGKILL leaves its in-flight
+  requests behind; a live worker sees its heartbeat expire and puts them back in the queue.
+  Nothing is lost; what is done twice is written once (``nianbao.writer``).
+- :class:`RunDupeFilter` — the fingerprints of one run only, expiring after two days: last
+  night's fingerprints never stop tonight's list pages, and every document is asked for again
+  (conditionally) each night.
+- :class:`SharedPolitenessMiddleware` — per-host politeness across all workers: a minimum
+  interval between request starts (``DOWNLOAD_DELAY`` or the host's robots.txt Crawl-delay,
+  whichever is longer) and at most ``CONCURRENT_REQUESTS_PER_DOMAIN`` requests at once per host,
+  counted in Redis (entries expire, so a killed worker's slots come back).
+- :class:`FrontierSpider` — one spider per worker for every portal of the run: each request
+  carries its portal's name, and the callback of that portal's own spider (``spider_for(platform)``,
+  built once per worker from the run's sources) is called for it. Portal spiders keep their
+  health counters; the worker adds them to the run's in Redis when it closes.
+
+A worker ends when the frontier has stayed empty, with nothing in flight anywhere, for
+``NIANBAO_WORKER_IDLE`` seconds, or when its run is marked done.
+"""
+from __future__ import annotations
+
+import asyncio
+import collections
+import json
+import logging
+import os
+import socket
+import time
+import uuid
+
+import scrapy
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
+from scrapy.utils.spider import iterate_spider_output
+from scrapy_redis.dupefilter import RFPDupeFilter
+from scrapy_redis.queue import Base as RedisQueueBase
+from scrapy_redis.scheduler import Scheduler as RedisScheduler
+
+from nianbao.writer import connect, run_key
+
+log = logging.getLogger(__name__)
+
+TOKEN = "frontier_token"
+TOKEN_LEN = 32
+FINGERPRINT_TTL = 2 * 24 * 3600
+
+# pop the best request into the worker's in-flight hash (value "score|member"), atomically
+POP = """
+local m = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+if #m == 0 then return false end
+redis.call('ZREM', KEYS[1], m[1])
+redis.call('HSET', KEYS[2], string.sub(m[1], 1, %d), m[2] .. '|' .. m[1])
+return m[1]
+""" % TOKEN_LEN
+# put every in-flight request of a worker back in the queue, atomically
+REQUEUE = """
+local vals = redis.call('HVALS', KEYS[1])
+for _, v in ipairs(vals) do
+  local i = string.find(v, '|', 1, true)
+  redis.call('ZADD', KEYS[2], tonumber(string.sub(v, 1, i - 1)), string.sub(v, i + 1))
+end
+redis.call('DEL', KEYS[1])
+return #vals
+"""
+# reserve the next start slot of a host: returns milliseconds to wait (Redis's clock for all workers)
+RESERVE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local nxt = tonumber(redis.call('GET', KEYS[1]) or '0')
+local start = math.max(nxt, now)
+redis.call('SET', KEYS[1], start + tonumber(ARGV[1]), 'PX', tonumber(ARGV[1]) + 60000)
+return start - now
+"""
+# take one of a host's concurrency slots, if one is free (expired slots are freed first)
+ACQUIRE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
+  redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]) + 1000)
+  return 1
+end
+return 0
+"""
+
+
+def new_worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+# --------------------------------------------------------------------------- queue and scheduler
+class FrontierQueue(RedisQueueBase):
+    """A priority queue whose members are ``token + serialized request``; see the module doc."""
+
+    def __init__(self, server, spider, key, serializer=None, inflight_key=None):
+        super().__init__(server, spider, key, serializer)
+        self.inflight_key = inflight_key or f"{self.key}:inflight"
+        self._pop = server.register_script(POP)
+        self._requeue = server.register_script(REQUEUE)
+
+    def __len__(self):
+        return self.server.zcard(self.key)
+
+    def push(self, request):
+        old = request.meta.pop(TOKEN, None)
+        member = uuid.uuid4().hex.encode() + self._encode_request(request)
+        self.server.execute_command("ZADD", self.key, -request.priority, member)
+        if old:      # a retry or redirect of a request this worker holds: the new one replaces it
+            self.ack(old)
+
+    def pop(self, timeout=0):
+        member = self._pop(keys=[self.key, self.inflight_key])
+        if not member:
+            return None
+        request = self._decode_request(member[TOKEN_LEN:])
+        request.meta[TOKEN] = member[:TOKEN_LEN].decode()
+        log.debug("took %s %s", request.meta[TOKEN], request.url)
+        return request
+
+    def ack(self, token: str) -> None:
+        log.debug("finished %s", token)
+        self.server.hdel(self.inflight_key, token)
+
+    def requeue(self, inflight_key=None) -> int:
+        """Put a worker's in-flight requests back (this worker's by default)."""
+        return int(self._requeue(keys=[inflight_key or self.inflight_key, self.key]))
+
+
+class FrontierScheduler(RedisScheduler):
+    """scrapy-redis's scheduler over :class:`FrontierQueue` for this worker."""
+
+    def open(self, spider):
+        self.spider = spider
+        self.queue = FrontierQueue(self.server, spider, self.queue_key % {"spider": spider.name},
+                                   serializer=self.serializer,
+                                   inflight_key=run_key(spider.run_id, "inflight", spider.worker_id))
+        spider.frontier_queue = self.queue
+        if not self.df:
+            self.df = RunDupeFilter.from_spider(spider)
+
+    def close(self, reason):
+        # requests this worker took but did not finish go back for the others
+        n = self.queue.requeue()
+        if n:
+            log.warning("worker closing (%s): %d unfinished requests put back in the frontier", reason, n)
+
+
+class RunDupeFilter(RFPDupeFilter):
+    """The fingerprints of one run (its key names the run), expiring after two days."""
+
+    def request_seen(self, request):
+        seen = super().request_seen(request)
+        if not seen and not getattr(self, "_ttl_set", False):
+            self.server.expire(self.key, FINGERPRINT_TTL)
+            self._ttl_set = True
+        return seen
+
+    def close(self, reason=""):
+        pass      # shared by every worker: the run's end removes it (nianbao.distributed)
+
+
+# --------------------------------------------------------------------------- politeness
+class SharedPolitenessMiddleware:
+    """Per-host delay and concurrency held across every worker (see the module doc)."""
+
+    def __init__(self, crawler):
+        s = crawler.settings
+        self.redis = connect(s.get("NIANBAO_REDIS"))
+        self.delay = s.getfloat("DOWNLOAD_DELAY")
+        self.limit = s.getint("CONCURRENT_REQUESTS_PER_DOMAIN") or 8
+        self.timeout_ms = int((s.getfloat("DOWNLOAD_TIMEOUT") or 60) * 1000) + 5000
+        self.crawler = crawler
+        self._reserve = self.redis.register_script(RESERVE)
+        self._acquire = self.redis.register_script(ACQUIRE)
+        self._crawl_delays: dict = {}
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def _host(self, request) -> str:
+        from urllib.parse import urlsplit
+        return urlsplit(request.url).netloc.lower()
+
+    def _interval(self, host: str) -> float:
+        cd = self.crawler.stats.get_value(f"nianbao/crawl_delay/{host}")
+        if cd:
+            self.redis.hset("nianbao:crawl_delay", host, cd)
+            return max(self.delay, float(cd))
+        if host not in self._crawl_delays:
+            v = self.redis.hget("nianbao:crawl_delay", host)
+            self._crawl_delays[host] = float(v) if v else 0.0
+        return max(self.delay, self._crawl_delays[host])
+
+    async def process_request(self, request, spider=None):
+        host = self._host(request)
+        interval = self._interval(host)
+        if interval > 0:
+            wait = int(self._reserve(keys=[f"nianbao:host:{host}:next"], args=[int(interval * 1000)]))
+            if wait > 0:
+                await asyncio.sleep(wait / 1000)
+        token = uuid.uuid4().hex
+        key = f"nianbao:host:{host}:slots"
+        while not int(self._acquire(keys=[key], args=[self.limit, self.timeout_ms, token])):
+            await asyncio.sleep(0.05)
+        request.meta["host_slot"] = (key, token)
+        return None
+
+    def _release(self, request):
+        slot = request.meta.pop("host_slot", None)
+        if slot:
+            self.redis.zrem(*slot)
+
+    def process_response(self, request, response, spider=None):
+        self._release(request)
+        return response
+
+    def process_exception(self, request, exception, spider=None):
+        self._release(request)
+        return None
+
+
+# --------------------------------------------------------------------------- the worker's spider
+class FrontierSpider(scrapy.Spider):
+    """Every portal of a run, in one worker (see the module doc)."""
+
+    name = "frontier"
+    incremental = False
+
+    def __init__(self, run_id=None, redis_url=None, mode="full", worker_id=None, idle_seconds=10.0,
+                 heartbeat_ttl=30.0, *a, **kw):
+        super().__init__(*a, **kw)
+        self.run_id, self.mode = run_id, mode
+        self.redis_url = redis_url
+        self.worker_id = worker_id or new_worker_id()
+        self.idle_seconds, self.heartbeat_ttl = float(idle_seconds), float(heartbeat_ttl)
+        self.portals: dict = {}
+        self._pending = collections.Counter()
+        self._done: set = set()
+        self._idle_since = None
+        self.frontier_queue = None
+
+    # portals
+    def source(self, name: str) -> dict:
+        raw = connect(self.redis_url).hget(run_key(self.run_id, "sources"), name)
+        if raw is None:
+            raise KeyError(f"portal {name!r} is not a source of run {self.run_id}")
+        return json.loads(raw)
+
+    def portal(self, name: str):
+        """The portal spider of ``name`` (built on first use from the run's sources)."""
+        p = self.portals.get(name)
+        if p is None:
+            from crawler.spiders import spider_for
+            src = self.source(name)
+            p = spider_for(src.get("platform"))(source=src, run_id=self.run_id, mode=self.mode)
+            p.warc_writer = None
+            if getattr(self, "crawler", None) is not None:
+                p.crawler, p.settings = self.crawler, self.crawler.settings
+                if p.incremental:
+                    from crawler.storage import store_and_archive
+                    p.known = store_and_archive(self.crawler.settings)[0].known_document_urls(p.portal_name)
+            self.portals[name] = p
+        return p
+
+    def portal_of(self, item):
+        return self.portal(item["portal"])
+
+    def portal_spiders(self):
+        return list(self.portals.values())
+
+    def start_request(self, name: str):
+        p = self.portal(name)
+        return self.adopt(p, p.page_request(p.start_url, meta={"nav_depth": 0, "entry": True}))
+
+    def adopt(self, portal, request):
+        """A portal spider's request, routed back to it through this spider."""
+        meta = request.meta
+        meta.pop(TOKEN, None)
+        meta["portal"] = portal.portal_name
+        meta["cb"] = request.callback.__name__ if request.callback else "parse_list"
+        meta["eb"] = request.errback.__name__ if request.errback else None
+        return request.replace(callback=self.route, errback=self.route_error)
+
+    # callbacks
+    def route(self, response):
+        meta = response.meta
+        portal = self.portal(meta["portal"])
+        result = getattr(portal, meta["cb"])(response)
+        return self._outputs(portal, result, meta.get(TOKEN))
+
+    def route_error(self, failure):
+        meta = failure.request.meta
+        portal = self.portal(meta["portal"])
+        result = getattr(portal, meta["eb"])(failure) if meta.get("eb") else None
+        return self._outputs(portal, result, meta.get(TOKEN))
+
+    def _outputs(self, portal, result, token):
+        try:
+            for out in iterate_spider_output(result):
+                if out is None:
+                    continue
+                if isinstance(out, scrapy.Request):
+                    yield self.adopt(portal, out)
+                    continue
+                out["portal"] = portal.portal_name
+                if token:
+                    out[TOKEN] = token
+                    self._pending[token] += 1
+                yield out
+        finally:
+            if token:
+                self._done.add(token)
+                self._maybe_ack(token)
+
+    def _maybe_ack(self, token):
+        if token in self._done and self._pending[token] <= 0:
+            self._done.discard(token)
+            self._pending.pop(token, None)
+            if self.frontier_queue is not None:
+                self.frontier_queue.ack(token)
+
+    def _item_finished(self, item, **kw):
+        token = item.get(TOKEN) if hasattr(item, "get") else None
+        if token:
+            self._pending[token] -= 1
+            self._maybe_ack(token)
+
+    # lifecycle
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        for sig in (signals.item_scraped, signals.item_dropped, signals.item_error):
+            crawler.signals.connect(spider._item_finished, signal=sig)
+        crawler.signals.connect(spider._opened, signal=signals.spider_opened)
+        crawler.signals.connect(spider._idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider._closed, signal=signals.spider_closed)
+        return spider
+
+    async def start(self):
+        return
+        yield  # an async generator that yields nothing: the frontier's requests come from Redis
+
+    def _opened(self, spider):
+        from twisted.internet import task
+        self.redis = connect(self.redis_url)
+        self.redis.sadd(run_key(self.run_id, "workers"), self.worker_id)
+        self._beat()
+        self._heartbeat = task.LoopingCall(self._beat)
+        self._heartbeat.start(max(self.heartbeat_ttl / 4, 0.5), now=False)
+
+    def _beat(self):
+        self.redis.set(run_key(self.run_id, "alive", self.worker_id), "1", px=int(self.heartbeat_ttl * 1000))
+        self.reap()
+
+    def reap(self) -> int:
+        """Put back the in-flight requests of workers whose heartbeat stopped."""
+        n = 0
+        for w in self.redis.smembers(run_key(self.run_id, "workers")):
+            w = w.decode()
+            if w == self.worker_id or self.redis.exists(run_key(self.run_id, "alive", w)):
+                continue
+            if self.frontier_queue is not None:
+                k = self.frontier_queue.requeue(run_key(self.run_id, "inflight", w))
+                if k:
+                    log.warning("worker %s stopped answering: %d of its requests put back", w, k)
+                n += k
+            self.redis.srem(run_key(self.run_id, "workers"), w)
+        return n
+
+    def frontier_idle(self) -> bool:
+        """Nothing queued and nothing in flight in any worker of the run."""
+        self.reap()
+        if self.redis.zcard(run_key(self.run_id, "queue")):
+            return False
+        return not any(self.redis.hlen(run_key(self.run_id, "inflight", w.decode()))
+                       for w in self.redis.smembers(run_key(self.run_id, "workers")))
+
+    def _idle(self, spider):
+        if self.redis.get(run_key(self.run_id, "done")):
+            return
+        if not self.frontier_idle():
+            self._idle_since = None
+            raise DontCloseSpider
+        now = time.monotonic()
+        if self._idle_since is None:
+            self._idle_since = now
+        if now - self._idle_since < self.idle_seconds:
+            raise DontCloseSpider
+        log.info("worker %s: frontier empty for %.0f s, ending", self.worker_id, now - self._idle_since)
+
+    def _closed(self, spider, reason):
+        hb = getattr(self, "_heartbeat", None)
+        if hb is not None and hb.running:
+            hb.stop()
+        self.redis.delete(run_key(self.run_id, "alive", self.worker_id))
+        self.redis.srem(run_key(self.run_id, "workers"), self.worker_id)
+        stats = self.crawler.stats
+        log.info("worker %s done (%s): %d pages fetched, %d items sent to the writer", self.worker_id, reason,
+                 stats.get_value("response_received_count", 0), stats.get_value("item_scraped_count", 0))

@@ -1,0 +1,180 @@
+"""The crawl over a shared Redis frontier (``crawler/frontier.py``, ``nianbao/distributed.py``,
+``nianbao/writer.py``) against a real ``redis-server`` on a free loopback port and the demo
+portals: two workers give what one process gives; a worker or the writer killed with SIGKILL
+midway loses nothing and duplicates nothing."""
+from __future__ import annotations
+
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.builders.crawls import ROOT, run_crawl_subprocess, write_sources
+
+FAST = {"NIANBAO_WORKER_IDLE": "2", "NIANBAO_HEARTBEAT_TTL": "3"}
+
+
+@pytest.fixture(scope="module")
+def redis_server():
+    from nianbao.distributed import RedisServer
+    r = RedisServer()
+    yield r
+    r.stop()
+
+
+@pytest.fixture()
+def redis_url(redis_server):
+    from nianbao.writer import connect
+    connect(redis_server.url).flushall()
+    return redis_server.url
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The demo portals (their own instance: other tests change theirs) and one process's crawl."""
+    from nianbao.demo.portals import start
+    h = start(0)
+    d = tmp_path_factory.mktemp("one-process")
+    sources = write_sources(d / "sources.yaml", h.sources(platform=None))
+    p = run_crawl_subprocess(sources, d / "nianbao.db", d / "archive", d / "crawl.log")
+    assert p.returncode == 0, p.stderr[-2000:]
+    yield {"portals": h, "sources": sources, "db": d / "nianbao.db", "archive": d / "archive"}
+    h.stop()
+
+
+def outcome(db: Path) -> dict:
+    """What a crawl leaves, without ids and times: documents, reports with their values, failures."""
+    con = sqlite3.connect(db)
+    q = lambda sql: sorted(tuple(r) for r in con.execute(sql))  # noqa: E731
+    out = {
+        "documents": q("select url, sha256, medium, portal, role, source_url from documents"),
+        "reports": q("select document_url, document_sha256, format, year, agency, portal, checks_failed from reports"),
+        "values": q("select d.document_url, v.field, v.value, v.raw from report_values v "
+                    "join reports d on d.id = v.report_id"),
+        "failures": sorted(set(q("select url, kind from failures"))),
+        "parsed": q("select sha256, outcome from parse_outcomes"),
+    }
+    con.close()
+    return out
+
+
+def archive_files(archive: Path) -> set:
+    return {p.relative_to(archive).as_posix() for p in archive.rglob("*") if p.is_file() and "warc" not in p.parts}
+
+
+def assert_same_crawl(one: dict, got_db: Path, got_archive: Path, site) -> None:
+    got = outcome(got_db)
+    ref = outcome(site["db"])
+    for key in ("documents", "reports", "values", "failures", "parsed"):
+        assert got[key] == ref[key], f"{key} differ: only distributed {set(got[key]) - set(ref[key])}, " \
+                                     f"only one process {set(ref[key]) - set(got[key])}"
+    con = sqlite3.connect(got_db)
+    # nothing twice: one version per URL and bytes, one report per version, one failure per URL and kind
+    assert not con.execute("select url, sha256 from documents group by 1, 2 having count(*) > 1").fetchall()
+    assert not con.execute("select document_url, document_sha256 from reports group by 1, 2 having count(*) > 1").fetchall()
+    assert archive_files(got_archive) == archive_files(site["archive"])
+
+
+def test_two_workers_give_what_one_process_gives(site, redis_url, tmp_path):
+    from nianbao.distributed import run_distributed
+    res = run_distributed(site["sources"], tmp_path / "d.db", tmp_path / "archive", redis_url, workers=2,
+                          throttle=False, log_dir=tmp_path, quiet=True, worker_env=FAST)
+    assert_same_crawl(site, tmp_path / "d.db", tmp_path / "archive", site)
+    con = sqlite3.connect(tmp_path / "d.db")
+    run = con.execute("select status, documents, reports from crawl_runs where id = ?", [res["run_id"]]).fetchone()
+    assert run[1] > 20 and run[2] > 20
+    rows = con.execute("select portal, reports_found from portal_runs where run_id = ?", [res["run_id"]]).fetchall()
+    assert len(rows) == len(site["portals"].sources(platform=None))
+    # both workers took part
+    logs = [(tmp_path / f"worker-{i}.log").read_text("utf-8") for i in range(2)]
+    fetched = [int(re.search(r"done \(finished\): (\d+) pages fetched", t).group(1)) for t in logs]
+    assert all(n > 0 for n in fetched), fetched
+    # the run's keys are gone from Redis; tonight's fingerprints do not outlive the run
+    from nianbao.writer import connect, run_key
+    left = [k for k in connect(redis_url).scan_iter(run_key(res["run_id"], "*"))]
+    assert left == [run_key(res["run_id"], "done").encode()]
+
+
+def _open(site, redis_url, tmp_path):
+    from crawler.run import load_sources
+    from nianbao.distributed import open_run
+    from nianbao.store import Store
+    from nianbao.writer import connect
+    store, redis = Store(tmp_path / "d.db"), connect(redis_url)
+    srcs = load_sources(site["sources"])
+    return store, redis, srcs, open_run(redis, store, srcs, throttle=False)
+
+
+def _wait(cond, timeout=120, step=0.05):
+    deadline = time.time() + timeout
+    while not cond():
+        assert time.time() < deadline, "timed out"
+        time.sleep(step)
+
+
+def test_worker_killed_midway_loses_and_duplicates_nothing(site, redis_url, tmp_path):
+    from nianbao.distributed import close_run, spawn_worker, write_until_finished
+    from nianbao.writer import ingest_batch, run_key
+    store, redis, srcs, run_id = _open(site, redis_url, tmp_path)
+    victim = spawn_worker(redis_url, tmp_path / "archive", tmp_path / "victim.log", env=FAST, worker_id="victim")
+    # the victim works alone until it holds requests in flight and has sent results
+    applied = [0]
+
+    def victim_busy():
+        applied[0] += ingest_batch(redis, store, block=0.05)
+        return applied[0] >= 5 and redis.hlen(run_key(run_id, "inflight", "victim")) > 0
+    _wait(victim_busy)
+    held = redis.hlen(run_key(run_id, "inflight", "victim"))
+    os.kill(victim.pid, signal.SIGKILL)
+    victim.wait(10)
+    assert held > 0
+    survivor = spawn_worker(redis_url, tmp_path / "archive", tmp_path / "survivor.log", env=FAST)
+    write_until_finished(redis, store, run_id, [survivor])
+    survivor.wait(30)
+    res = close_run(redis, store, run_id, srcs, 1.0, "full", archive_dir=tmp_path / "archive")
+    assert "put back" in (tmp_path / "survivor.log").read_text("utf-8")
+    assert_same_crawl(site, tmp_path / "d.db", tmp_path / "archive", site)
+    assert res["reports"] > 0
+
+
+def test_writer_killed_midway_and_restarted_loses_nothing(site, redis_url, tmp_path):
+    from nianbao.distributed import close_run, spawn_worker, write_until_finished
+    from nianbao.writer import WRITER_PROCESSING, WRITER_QUEUE
+    store, redis, srcs, run_id = _open(site, redis_url, tmp_path)
+    workers = [spawn_worker(redis_url, tmp_path / "archive", tmp_path / f"w{i}.log", env=FAST) for i in range(2)]
+    # a writer of its own, killed once it has stored some messages and holds a batch
+    writer = subprocess.Popen([sys.executable, "-m", "nianbao.distributed", "ingest", "--redis", redis_url,
+                               "--db", str(tmp_path / "d.db"), "--follow"], cwd=ROOT,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+    def stored():
+        con = sqlite3.connect(tmp_path / "d.db", timeout=30)
+        try:
+            return con.execute("select count(*) from ingested_messages").fetchone()[0]
+        finally:
+            con.close()
+    _wait(lambda: stored() >= 10 and redis.llen(WRITER_QUEUE) + redis.llen(WRITER_PROCESSING) > 0, step=0.01)
+    os.kill(writer.pid, signal.SIGKILL)
+    writer.wait(10)
+    before = stored()
+    # the restarted writer (here: this process) takes up what the dead one held
+    write_until_finished(redis, store, run_id, workers)
+    for w in workers:
+        w.wait(30)
+    close_run(redis, store, run_id, srcs, 1.0, "full", archive_dir=tmp_path / "archive")
+    assert stored() > before
+    assert_same_crawl(site, tmp_path / "d.db", tmp_path / "archive", site)
+
+
+def test_a_worker_with_no_run_to_join_says_so(redis_url, tmp_path):
+    p = subprocess.run([sys.executable, "-m", "nianbao.cli", "worker", "--redis", redis_url, "--archive",
+                        str(tmp_path), "--wait", "0"], cwd=ROOT, capture_output=True, text=True,
+                       env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
+    assert p.returncode == 1
+    assert "no crawl run to join" in p.stderr
