@@ -1,6 +1,7 @@
 """``make bench``: the figures the issues set targets for, measured, never asserted.
 
-    python -m nianbao.bench                 # everything (parse, crawl, database at 1,000,000 reports)
+    python -m nianbao.bench                 # everything (parse, crawl, distributed crawl, database
+                                            # at 1,000,000 reports, harsh scans)
     python -m nianbao.bench --only parse    # one part; --db-reports N for a smaller database
 
 Parsing runs pinned to one core over a generated corpus (cached under ``data/bench/``) of 200 HTML,
@@ -177,6 +178,18 @@ def bench_crawl(root: Path) -> dict | None:
     return crawl_bench([])
 
 
+def bench_distributed(root: Path) -> dict | None:
+    from crawler.benchdist import bench, report
+    print("\ndistributed crawl: one worker, then two, over a Redis frontier")
+    try:
+        r = bench(portals=1000, latency=0.2)
+    except RuntimeError as exc:
+        print(f"distributed bench not available: {exc}")
+        return None
+    print(report(r), flush=True)
+    return r
+
+
 def bench_db(root: Path, reports: int) -> dict | None:
     try:
         from nianbao.benchdb import main as db_bench
@@ -189,8 +202,9 @@ def bench_db(root: Path, reports: int) -> dict | None:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--only", default="parse,crawl,db,harsh",
-                    help="comma-separated parts: parse, crawl, db, harsh (harsh scans by OCR engine)")
+    ap.add_argument("--only", default="parse,crawl,dist,db,harsh",
+                    help="comma-separated parts: parse, crawl, dist (one worker against two), db, "
+                         "harsh (harsh scans by OCR engine)")
     ap.add_argument("--harsh", type=int, default=30, help="harsh scans to read (the corpus is cached)")
     ap.add_argument("--db-reports", type=int, default=1_000_000)
     ap.add_argument("--dir", default="data/bench")
@@ -205,6 +219,8 @@ def main(argv=None) -> int:
         out["db"] = _sub("db", root, args.db_reports)
     if "crawl" in parts:
         out["crawl"] = _sub("crawl", root, 0)
+    if "dist" in parts:
+        out["dist"] = _sub("distributed", root, 0)
     if "parse" in parts:
         out["parse"] = bench_parse(root)
     if "harsh" in parts:

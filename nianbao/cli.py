@@ -112,7 +112,7 @@ def cmd_nightly(args) -> int:
     from nianbao.nightly import nightly
     return nightly(args.sources, args.db, args.archive, lock_path=args.lock, mode=args.mode,
                    published_dir=args.published or None, throttle=not args.no_throttle,
-                   log_file=args.log_file)
+                   log_file=args.log_file, redis_url=args.redis, workers=args.workers)
 
 
 def cmd_reparse(args) -> int:
@@ -207,7 +207,11 @@ def main(argv=None) -> int:
     s.add_argument("--published", default="data/published", metavar="DIR",
                    help="where the published copy goes after publish (served by nianbao serve --published DIR)")
     s.add_argument("--no-throttle", action="store_true", help="no AutoThrottle or delays (local tests only)")
-    s.add_argument("--log-file", default=None, help="the crawl's Scrapy log (default: warnings on stderr)")
+    s.add_argument("--log-file", default=None, help="the crawl's Scrapy log (default: warnings on stderr); "
+                   "with --redis the workers' logs go beside it")
+    s.add_argument("--redis", default=None, metavar="URL",
+                   help="crawl over a shared Redis frontier (redis://HOST:PORT/N), this process the writer")
+    s.add_argument("--workers", type=int, default=2, help="with --redis: worker processes on this machine")
     s.set_defaults(func=cmd_nightly)
 
     s = sub.add_parser("reparse", help="re-parse every archived original into the database")

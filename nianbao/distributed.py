@@ -47,6 +47,8 @@ def worker_settings(redis_url: str, run: dict, archive_dir, *, throttle: bool = 
         "SCHEDULER_PERSIST": True,
         "DOWNLOADER_MIDDLEWARES": mws,
     }, priority="cmdline")
+    if os.environ.get("NIANBAO_CONCURRENT_REQUESTS"):     # requests one worker has in flight at once
+        settings.set("CONCURRENT_REQUESTS", int(os.environ["NIANBAO_CONCURRENT_REQUESTS"]), priority="cmdline")
     return settings
 
 
@@ -217,6 +219,8 @@ def run_distributed(sources, db_path, archive_dir, redis_url: str, *, workers: i
     t0 = time.time()
     run_id = open_run(redis, store, srcs, mode=mode, throttle=throttle)
     log_dir = Path(log_dir) if log_dir else None
+    if log_dir:
+        log_dir.mkdir(parents=True, exist_ok=True)
     procs = [spawn_worker(redis_url, archive_dir, log_file=log_dir / f"worker-{i}.log" if log_dir else None,
                           env=worker_env) for i in range(workers)]
     try:

@@ -45,9 +45,12 @@ def run_lock(lock_path):
 
 
 def nightly(sources, db_path, archive_dir=None, lock_path=None, *, throttle: bool = True,
-            log_file=None, warc: bool = False, mode: str = "auto", published_dir=None) -> int:
+            log_file=None, warc: bool = False, mode: str = "auto", published_dir=None,
+            redis_url=None, workers: int = 2) -> int:
     """The cron job: a locked crawl, then publish (and the published copy when ``published_dir``
-    is given). Returns an exit status: 0 ok, 1 failed badly, 75 another run holds the lock."""
+    is given). With ``redis_url`` the crawl is distributed: ``workers`` local worker processes
+    (others may join with ``nianbao worker``) and this process as the single writer.
+    Returns an exit status: 0 ok, 1 failed badly, 75 another run holds the lock."""
     lock_path = lock_path or str(Path(db_path).with_name("nightly.lock"))
     with run_lock(lock_path) as got:
         if not got:
@@ -57,8 +60,14 @@ def nightly(sources, db_path, archive_dir=None, lock_path=None, *, throttle: boo
         stale = Store(str(db_path)).close_stale_runs()
         if stale:
             print(f"nianbao nightly: {stale} earlier run(s) had been killed; resuming", flush=True)
-        result = run_crawl(sources, db_path, archive_dir, throttle=throttle, log_file=log_file, warc=warc,
-                           mode=mode)
+        if redis_url:
+            from nianbao.distributed import run_distributed
+            log_dir = Path(log_file).parent if log_file else None
+            result = run_distributed(sources, db_path, archive_dir or Path(db_path).with_name("archive"), redis_url,
+                                     workers=workers, throttle=throttle, mode=mode, log_dir=log_dir)
+        else:
+            result = run_crawl(sources, db_path, archive_dir, throttle=throttle, log_file=log_file, warc=warc,
+                               mode=mode)
         try:
             published = publish(str(db_path))
             print(f"nianbao nightly: published {published if published is not None else ''}".rstrip(), flush=True)

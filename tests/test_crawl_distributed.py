@@ -83,8 +83,10 @@ def assert_same_crawl(one: dict, got_db: Path, got_archive: Path, site) -> None:
 
 def test_two_workers_give_what_one_process_gives(site, redis_url, tmp_path):
     from nianbao.distributed import run_distributed
+    # a few requests in flight per worker, so that the first one up does not take the whole small site
     res = run_distributed(site["sources"], tmp_path / "d.db", tmp_path / "archive", redis_url, workers=2,
-                          throttle=False, log_dir=tmp_path, quiet=True, worker_env=FAST)
+                          throttle=False, log_dir=tmp_path, quiet=True,
+                          worker_env={**FAST, "NIANBAO_CONCURRENT_REQUESTS": "4"})
     assert_same_crawl(site, tmp_path / "d.db", tmp_path / "archive", site)
     con = sqlite3.connect(tmp_path / "d.db")
     run = con.execute("select status, documents, reports from crawl_runs where id = ?", [res["run_id"]]).fetchone()
@@ -178,3 +180,21 @@ def test_a_worker_with_no_run_to_join_says_so(redis_url, tmp_path):
                        env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
     assert p.returncode == 1
     assert "no crawl run to join" in p.stderr
+
+
+def test_nightly_over_redis_publishes_what_one_process_finds(site, redis_url, tmp_path):
+    db, published = tmp_path / "n.db", tmp_path / "published"
+    p = subprocess.run([sys.executable, "-m", "nianbao.cli", "nightly", "--sources", str(site["sources"]),
+                        "--db", str(db), "--archive", str(tmp_path / "archive"), "--lock", str(tmp_path / "lock"),
+                        "--published", str(published), "--no-throttle", "--redis", redis_url, "--workers", "2",
+                        "--log-file", str(tmp_path / "logs" / "crawl.log")],
+                       cwd=ROOT, capture_output=True, text=True, timeout=600,
+                       env={**os.environ, "PYTHONPATH": str(ROOT), **FAST})
+    assert p.returncode == 0, p.stdout[-2000:] + p.stderr[-2000:]
+    assert "the served copy is now" in p.stdout
+    assert sorted((tmp_path / "logs").glob("worker-*.log"))
+    served = next((published / "current").glob("*.db"))
+    con = sqlite3.connect(served)
+    got = {r[0] for r in con.execute("select document_url from reports")}
+    con.close()
+    assert got == {r[0] for r in outcome(site["db"])["reports"]}
