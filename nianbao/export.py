@@ -22,6 +22,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from nianbao import downloads
+
 BATCH = 20_000
 SKIP = ("reports_fts", "sqlite_", "reports_fts_state")
 
@@ -81,17 +83,20 @@ def export_table(conn, table: str, csv_path: Path, parquet_path: Path) -> int:
     cols = _columns(conn, table)
     names = [c for c, _ in cols]
     schema = pa.schema([(c, _arrow_type(t)) for c, t in cols])
-    cur = conn.execute(f"select {', '.join(f'[{c}]' for c in names)} from [{table}]")
+    # the CSV is written as the site's downloads write theirs (nianbao/downloads.py: one dialect)
+    csv_cols, line_sql = downloads.batch_sql(conn, table)
+    top = conn.execute(f"select max(rowid) from [{table}]").fetchone()[0] or 0
+    with open(csv_path, "w", encoding="utf-8", newline="") as fh:
+        fh.write(downloads.header(csv_cols))
+        for lo in range(0, top, BATCH):
+            fh.write(downloads.read_batch(conn, line_sql, lo, lo + BATCH))
+    cur = conn.execute(f"select {', '.join(f'[{c}]' for c in names)} from [{table}] order by rowid")
     n = 0
-    with open(csv_path, "w", encoding="utf-8-sig", newline="") as fh, \
-            pq.ParquetWriter(parquet_path, schema, compression="zstd") as pw:
-        w = csv.writer(fh)
-        w.writerow(names)
+    with pq.ParquetWriter(parquet_path, schema, compression="zstd") as pw:
         while True:
             rows = cur.fetchmany(BATCH)
             if not rows:
                 break
-            w.writerows(rows)
             arrays = [_array(list(col), f.type) for col, f in zip(zip(*rows), schema)]
             pw.write_table(pa.Table.from_arrays(arrays, schema=schema))
             n += len(rows)

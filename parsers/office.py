@@ -110,13 +110,21 @@ def _run(cmd: list[str], timeout: float) -> tuple[bool, bytes]:
             pass
 
 
-def _convert_dir(paths: list[str], outdir: str, timeout: float) -> bool:
+def _convert_dir(paths: list[str], outdir: str, timeout: float, target: str = "docx:MS Word 2007 XML") -> bool:
     prof = _profile()
     cmd = [_soffice(), f"-env:UserInstallation=file://{prof}", "--headless", "--invisible",
            "--norestore", "--nologo", "--nodefault", "--nolockcheck",
-           "--convert-to", "docx:MS Word 2007 XML", "--outdir", outdir, *paths]
+           "--convert-to", target, "--outdir", outdir, *paths]
     ok, _ = _run(cmd, timeout)
     return ok
+
+
+def convert_files(paths: list[str], outdir: str, target: str, timeout: float = 600) -> bool:
+    """The LibreOffice driver for anyone else (the demo renders DOC and PDF with it): convert
+    ``paths`` into ``outdir`` with the ``--convert-to`` filter ``target`` in one soffice run, on
+    this process's private profile. False when soffice had to be killed at ``timeout``."""
+    with _lock:
+        return _convert_dir(paths, outdir, timeout, target)
 
 
 def convert_many(datas: list[bytes], exts: list[str], timeout_per_doc: float = 10

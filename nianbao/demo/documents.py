@@ -35,7 +35,6 @@ CLI::
 from __future__ import annotations
 
 import argparse
-import atexit
 import html as _html
 import io
 import json
@@ -46,7 +45,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import zlib
 from dataclasses import dataclass, field
@@ -882,8 +880,6 @@ def render_pdf_reportlab(report: dict, quirks: frozenset = frozenset()) -> bytes
 # LibreOffice and rasterising
 # ----------------------------------------------------------------------------------------------
 
-_LO_LOCK = threading.Lock()
-_LO_PROFILE: str | None = None
 _LO_TARGETS = {"pdf": ("pdf:writer_pdf_Export", "pdf"), "doc": ("doc:MS Word 97", "doc"), "rtf": ("rtf", "rtf")}
 _CACHE: dict = {}
 _CACHE_MAX = 32
@@ -893,28 +889,19 @@ def have_soffice() -> bool:
     return shutil.which("soffice") is not None
 
 
-def _profile() -> str:
-    global _LO_PROFILE
-    if _LO_PROFILE is None:
-        _LO_PROFILE = tempfile.mkdtemp(prefix=f"nianbao-lo-{os.getpid()}-")
-        atexit.register(shutil.rmtree, _LO_PROFILE, True)
-    return _LO_PROFILE
-
-
 def convert_many(docx_files: list, target: str, timeout: float = 600) -> list:
-    """Convert DOCX documents (bytes) to ``target`` ("pdf", "doc" or "rtf") in ONE soffice run.
-
-    Uses a private LibreOffice profile for this process. Returns the converted bytes in order.
-    """
+    """Convert DOCX documents (bytes) to ``target`` ("pdf", "doc" or "rtf") in ONE soffice run,
+    through the parser's LibreOffice driver (``parsers.office.convert_files``). Returns the
+    converted bytes in order."""
+    from parsers.office import convert_files
     if target not in _LO_TARGETS:
         raise ValueError(f"unknown LibreOffice target {target!r}")
-    exe = shutil.which("soffice")
-    if not exe:
+    if not have_soffice():
         raise RuntimeError("LibreOffice (soffice) is not installed")
     filt, ext = _LO_TARGETS[target]
     if not docx_files:
         return []
-    with _LO_LOCK, tempfile.TemporaryDirectory(prefix="nianbao-conv-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="nianbao-conv-") as tmp:
         names = []
         for i, data in enumerate(docx_files):
             p = os.path.join(tmp, f"d{i:05d}.docx")
@@ -922,14 +909,13 @@ def convert_many(docx_files: list, target: str, timeout: float = 600) -> list:
                 fh.write(data)
             names.append(p)
         out = os.path.join(tmp, "out")
-        cmd = [exe, f"-env:UserInstallation=file://{_profile()}", "--headless", "--norestore", "--nologo",
-               "--convert-to", filt, "--outdir", out, *names]
-        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
+        finished = convert_files(names, out, filt, timeout)
         results = []
         for p in names:
             q = os.path.join(out, Path(p).stem + "." + ext)
             if not os.path.exists(q):
-                raise RuntimeError(f"soffice did not produce {Path(q).name}: {proc.stderr.decode(errors='replace')[-500:]}")
+                raise RuntimeError(f"soffice did not produce {Path(q).name}"
+                                   + ("" if finished else f" (killed after {timeout:.0f} s)"))
             with open(q, "rb") as fh:
                 results.append(fh.read())
         return results
