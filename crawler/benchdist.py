@@ -238,7 +238,7 @@ def report(r: dict) -> str:
                      f"{run['seconds']} s = {run['requests_per_s']} requests/s; {run['documents']} documents "
                      f"({run['documents_per_s']}/s), {run['reports']} reports")
     lines.append(f"  two workers / one: {r['ratio']}× the requests/s (target ≥ 1.7× on two cores), "
-                 f"{r['documents_ratio']}× the documents/s (each worker fetches every host's robots.txt itself)")
+                 f"{r['documents_ratio']}× the documents/s")
     w = r["runs"][-1]
     lines.append(f"  writer alone: {w['messages']} messages, {w['writer_rows']} rows in {w['writer_seconds']} s "
                  f"= {w['writer_rows_per_s']} rows/s")

@@ -197,7 +197,9 @@ class SharedPolitenessMiddleware:
             return max(self.delay, float(cd))
         if host not in self._crawl_delays:
             v = self.redis.hget("nianbao:crawl_delay", host)
-            self._crawl_delays[host] = float(v) if v else 0.0
+            if not v:       # not known yet: the worker that read the robots.txt may still be on its way
+                return self.delay
+            self._crawl_delays[host] = float(v)
         return max(self.delay, self._crawl_delays[host])
 
     async def process_request(self, request, spider=None):

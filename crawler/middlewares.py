@@ -43,13 +43,27 @@ class RobotsTxtMiddleware(ScrapyRobotsTxtMiddleware):
     awaiter only (the next ones get None), and None means "no robots.txt": every request but the
     first went out unchecked. It shows when several requests for one host come at once — a
     distributed worker taking up a dead one's requests, an attachment host first met through a
-    list of links. Here each waiter gets a Deferred of its own, fed the same rules."""
+    list of links. Here each waiter gets a Deferred of its own, fed the same rules.
+
+    In a distributed crawl (settings ``NIANBAO_REDIS`` and ``NIANBAO_RUN``) a host's robots.txt
+    is fetched once a run, not once a worker: the body the first worker got is kept in the run's
+    ``robots`` hash in Redis and the other workers read their rules from it."""
+
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        self._shared = None
+        url, run = crawler.settings.get("NIANBAO_REDIS"), crawler.settings.get("NIANBAO_RUN")
+        if url and run:
+            from nianbao.writer import connect, run_key
+            self._shared, self._shared_key = connect(url), run_key(run, "robots")
 
     async def robot_parser(self, request):
         from scrapy.utils.defer import maybe_deferred_to_future
         from scrapy.utils.httpobj import urlparse_cached
+        from scrapy.utils.misc import build_from_crawler
         from twisted.internet.defer import Deferred
-        pending = self._parsers.get(urlparse_cached(request).netloc)
+        netloc = urlparse_cached(request).netloc
+        pending = self._parsers.get(netloc)
         if isinstance(pending, Deferred):
             mine = Deferred()
 
@@ -58,7 +72,18 @@ class RobotsTxtMiddleware(ScrapyRobotsTxtMiddleware):
                 return rules
             pending.addCallback(pass_on)
             return await maybe_deferred_to_future(mine)
+        if netloc not in self._parsers and self._shared is not None:
+            body = self._shared.hget(self._shared_key, netloc)
+            if body is not None:
+                self._parsers[netloc] = build_from_crawler(self._parserimpl, self.crawler, body)
+                self._stats.inc_value("robotstxt/from_other_worker")
+                return self._parsers[netloc]
         return await super().robot_parser(request)
+
+    async def _parse_robots(self, response, netloc, request):
+        if self._shared is not None:
+            self._shared.hsetnx(self._shared_key, netloc, response.body)
+        await super()._parse_robots(response, netloc, request)
 
 
 class BackoffRetryMiddleware(RetryMiddleware):

@@ -83,6 +83,7 @@ def assert_same_crawl(one: dict, got_db: Path, got_archive: Path, site) -> None:
 
 def test_two_workers_give_what_one_process_gives(site, redis_url, tmp_path):
     from nianbao.distributed import run_distributed
+    site["portals"].reset()
     # a few requests in flight per worker, so that the first one up does not take the whole small site
     res = run_distributed(site["sources"], tmp_path / "d.db", tmp_path / "archive", redis_url, workers=2,
                           throttle=False, log_dir=tmp_path, quiet=True,
@@ -97,6 +98,9 @@ def test_two_workers_give_what_one_process_gives(site, redis_url, tmp_path):
     logs = [(tmp_path / f"worker-{i}.log").read_text("utf-8") for i in range(2)]
     fetched = [int(re.search(r"done \(finished\): (\d+) pages fetched", t).group(1)) for t in logs]
     assert all(n > 0 for n in fetched), fetched
+    # each host's robots.txt asked for once in the run, whichever worker came first
+    asked = {k: site["portals"].requests(k).get("GET /robots.txt", 0) for k in site["portals"].portals}
+    assert set(asked.values()) == {1}, asked
     # the run's keys are gone from Redis; tonight's fingerprints do not outlive the run
     from nianbao.writer import connect, run_key
     left = [k for k in connect(redis_url).scan_iter(run_key(res["run_id"], "*"))]
