@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import re
 
+from parsers import titles
 from parsers.sniff import medium
 
 YEAR = re.compile(r"(?:19|20)\d\d\s*年|(?:19|20)\d\d\s*年度|[（(](?:19|20)\d\d[)）]|(?<!\d)(?:19|20)\d\d(?!\d)")
-DISCLOSURE = re.compile(r"信息公开|政务公开|政府公开")
-REPORT_END = re.compile(r"(年度报告|年报|工作报告)$")
-EXCLUDE = re.compile(r"指南|要点|通知|公告|通告|解读|培训|会议|召开|部署|方案|计划|目录|制度|规定|办法|意见|的函|批复|考核|测评|评估|征集|新闻")
+# the words of report titles live with the parser's (parsers/titles.py)
+DISCLOSURE = titles.LINK_DISCLOSURE
+REPORT_END = titles.LINK_REPORT_END
+EXCLUDE = titles.LINK_NOT_REPORT
 TRAILING = re.compile(r"(\.(pdf|docx?|wps|rtf|xlsx?|html?|shtml|jpe?g|png|et)|(?<!\d)(?:19|20)\d\d[-./]\d{1,2}[-./]\d{1,2}"
                       r"|[（(【\[][^（()）】\]]*[)）】\]]|[\s\-—_:：.。…·]+)$", re.I)
 
-COLUMN_WORDS = re.compile(r"年报|年度报告")
+COLUMN_WORDS = titles.COLUMN_WORDS
 YEAR_FOLDER = re.compile(r"^(?:19|20)\d\d年?度?$")
 ARTICLE_URL = re.compile(r"/t\d{8}_\d+|post_\d+|art_\d+_\d+|showinfo|infoGuid|/content/|detail|article|"
                          r"/\d{4}-?\d{2}/|/(?:19|20)\d\d/\d{2,4}/|[/_]\d{5,}\.s?html?$|[?&](?:id|infoid|articleid)=", re.I)

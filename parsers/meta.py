@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import re
 
-from . import schema
+from . import schema, titles
 from .normalize import nfkc, squash
 
-_REPORT_WORDS = re.compile(r"(年度报告|年报|年度工作报告)")
-_DISCLOSURE = re.compile(r"(信息公开|政务公开)")
-# Titles of documents that are about reports but are not one.
-_NOT_REPORT = re.compile(r"(通知|指南|要点|方案|意见|办法|公告|通报|会议|培训|解读|目录|规定|制度|函$|的函|新闻|动态|工作计划)")
+_REPORT_WORDS = titles.DOCUMENT_REPORT_WORDS
+_DISCLOSURE = titles.DOCUMENT_DISCLOSURE
+# titles of documents that are about reports but are not one
+_NOT_REPORT = titles.DOCUMENT_NOT_REPORT
 _YEAR_IN_TITLE = re.compile(r"((?:19|20)\d\d)\s*年")
 _PERIOD = re.compile(r"统计(?:期限|时限|区间|时间|周期)[^。]{0,20}?((?:19|20)\d\d)\s*年\s*1\s*月\s*1\s*日")
 _AGENCY_END = re.compile(r"(人民政府|政府|办公室|办公厅|局|委员会|委|厅|部|署|镇|乡|街道|街道办事处|办事处|区|县|市|州|盟|旗"
