@@ -107,7 +107,9 @@ def compute(db, today: dt.date | None = None, workers: int | None = None) -> dic
     workers = workers or _cores()
     if workers > 1 and path:
         import multiprocessing as mp
-        with mp.get_context("fork").Pool(workers) as pool:
+        # spawned, not forked: a fork of a process with threads (a crawl's reactor, thread pools)
+        # can inherit a lock held by another thread and wait on it for ever
+        with mp.get_context("spawn").Pool(workers) as pool:
             parts = pool.starmap(_compute_part, [(path, k, workers, today) for k in range(workers)])
     else:
         parts = [_scan(db, 0, 1, today, labels)]
