@@ -1,8 +1,14 @@
 """Parse untrusted documents under a time and memory bound.
 
-``parse_document(data)`` runs ``parsers.parse`` in a forked child with an address-space limit
+``parse_document(data)`` runs ``parsers.parse`` in a child process with an address-space limit
 and a wall-clock timeout, so that a hostile, broken or enormous file costs one ``failures`` row,
 never a crawl run. The child sends back the report dict or a one-line reason.
+
+Children come from a fork server (one clean single-threaded process with the parser imported
+and its caches filled: ``parsers.warm``),
+not from a fork of the caller: the crawl calls this from a thread while its reactor and thread
+pools run, and a child forked from there can inherit a lock another thread held (logging's, a
+queue's) and wait on it until the timeout.
 """
 from __future__ import annotations
 
@@ -31,12 +37,23 @@ def _child(conn, data, filename, memory_mb, pictures, base_url):
         conn.close()
 
 
+_CONTEXT = None
+
+
+def _context():
+    global _CONTEXT
+    if _CONTEXT is None:
+        _CONTEXT = mp.get_context("forkserver")
+        _CONTEXT.set_forkserver_preload(["parsers", "parsers.warm", "nianbao.worker"])
+    return _CONTEXT
+
+
 def parse_document(data: bytes, *, filename: str | None = None, timeout: float = DEFAULT_TIMEOUT,
                    memory_mb: int = DEFAULT_MEMORY_MB, pictures: dict | None = None,
                    base_url: str | None = None) -> dict:
     """Parse ``data`` in a bounded child; raises ParseError with a one-line reason on failure.
     ``pictures`` / ``base_url``: the images an HTML page shows (see ``parsers.parse``)."""
-    ctx = mp.get_context("fork")
+    ctx = _context()
     recv, send = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(send, data, filename, memory_mb, pictures, base_url), daemon=True)
     proc.start()
