@@ -96,6 +96,14 @@ def new_worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
+def frontier_empty(redis, run_id) -> bool:
+    """Nothing queued and nothing in flight in any worker of the run."""
+    if redis.zcard(run_key(run_id, "queue")):
+        return False
+    return not any(redis.hlen(run_key(run_id, "inflight", w.decode()))
+                   for w in redis.smembers(run_key(run_id, "workers")))
+
+
 # --------------------------------------------------------------------------- queue and scheduler
 class FrontierQueue(RedisQueueBase):
     """A priority queue whose members are ``token + serialized request``; see the module doc."""
@@ -379,12 +387,9 @@ class FrontierSpider(scrapy.Spider):
         return n
 
     def frontier_idle(self) -> bool:
-        """Nothing queued and nothing in flight in any worker of the run."""
+        """Nothing queued and nothing in flight in any worker of the run (dead ones reaped first)."""
         self.reap()
-        if self.redis.zcard(run_key(self.run_id, "queue")):
-            return False
-        return not any(self.redis.hlen(run_key(self.run_id, "inflight", w.decode()))
-                       for w in self.redis.smembers(run_key(self.run_id, "workers")))
+        return frontier_empty(self.redis, self.run_id)
 
     def _idle(self, spider):
         if self.redis.get(run_key(self.run_id, "done")):

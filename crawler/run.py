@@ -132,12 +132,7 @@ def run_crawl(sources, db_path, archive_dir=None, *, throttle: bool = True, log_
         portals.append(row)
     counts = {k: 0 for k in COUNT_KEYS}
     for _src, crawler in crawlers:
-        h = getattr(crawler.spider, "health", {}) if crawler.spider else {}
-        for k in ("pages", "documents", "documents_new", "documents_changed", "failures",
-                  "blocked", "not_modified"):
-            counts[k] += int(h.get(k, 0))
-        counts["pages"] += int(h.get("attachments", 0))
-        counts["reports"] += int(h.get("reports_found", 0))
+        add_health(counts, getattr(crawler.spider, "health", {}) if crawler.spider else {})
     status = run_status(portals)
     summary = format_summary(run_id, status, counts, portals, elapsed, mode)
     store.finish_run(run_id, status, counts, summary)
@@ -145,6 +140,14 @@ def run_crawl(sources, db_path, archive_dir=None, *, throttle: bool = True, log_
         print(summary, flush=True)
     return {"run_id": run_id, "status": status, "elapsed": round(elapsed, 2), **counts,
             "portals": portals}
+
+
+def add_health(counts: dict, health) -> None:
+    """Add one portal's health counters to the run's counts (attachments count as pages)."""
+    for k in ("pages", "documents", "documents_new", "documents_changed", "failures", "blocked", "not_modified"):
+        counts[k] += int(health.get(k, 0))
+    counts["pages"] += int(health.get("attachments", 0))
+    counts["reports"] += int(health.get("reports_found", 0))
 
 
 def run_status(portals: list[dict]) -> str:

@@ -117,7 +117,7 @@ def close_run(redis, store, run_id: int, sources: list[dict], elapsed: float, mo
     """Each portal's health summed over the workers, the run's summary; the run's keys removed;
     with ``archive_dir``, the half-written files of workers that died swept away (every worker of
     the run has ended by now)."""
-    from crawler.run import COUNT_KEYS, format_summary, run_status
+    from crawler.run import COUNT_KEYS, add_health, format_summary, run_status
     from crawler.spiders import spider_for
     portals, counts = [], {k: 0 for k in COUNT_KEYS}
     for src in sources:
@@ -130,10 +130,7 @@ def close_run(redis, store, run_id: int, sources: list[dict], elapsed: float, mo
             row["flagged"] = "spider did not run"
         store.record_portal(run_id, row)
         portals.append(row)
-        for k in ("pages", "documents", "documents_new", "documents_changed", "failures", "blocked", "not_modified"):
-            counts[k] += int(h.get(k, 0))
-        counts["pages"] += int(h.get("attachments", 0))
-        counts["reports"] += int(h.get("reports_found", 0))
+        add_health(counts, h)
     status = run_status(portals)
     summary = format_summary(run_id, status, counts, portals, elapsed, mode)
     store.finish_run(run_id, status, counts, summary)
@@ -155,16 +152,10 @@ def live_workers(redis, run_id) -> list[str]:
             if redis.exists(run_key(run_id, "alive", w.decode()))]
 
 
-def frontier_empty(redis, run_id) -> bool:
-    if redis.zcard(run_key(run_id, "queue")):
-        return False
-    return not any(redis.hlen(run_key(run_id, "inflight", w.decode()))
-                   for w in redis.smembers(run_key(run_id, "workers")))
-
-
 def write_until_finished(redis, store, run_id, procs, *, progress: bool = False) -> int:
     """Be the run's writer until every local worker has ended, nothing is queued or in flight
     and every message is stored; then mark the run done. Returns the messages applied."""
+    from crawler.frontier import frontier_empty
     applied, bar, orphaned = 0, _progress(progress), None
     while True:
         n = ingest_batch(redis, store)
