@@ -8,7 +8,7 @@ What scrapy-redis gives and what is added here:
   callback has finished and every item it yielded has been through the pipelines (or when a
   retry or redirect of it has been queued). A worker killed with SIGKILL leaves its in-flight
   requests behind; a live worker sees its heartbeat expire and puts them back in the queue.
-  Nothing is lost; what is done twice is written once (``nianbao.writer``).
+  Nothing is lost; what is done twice is written once (``store.queue``).
 - :class:`RunDupeFilter` — the fingerprints of one run only, expiring after two days: last
   night's fingerprints never stop tonight's list pages, and every document is asked for again
   (conditionally) each night.
@@ -43,7 +43,7 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import Base as RedisQueueBase
 from scrapy_redis.scheduler import Scheduler as RedisScheduler
 
-from nianbao.writer import connect, run_key
+from store.queue import connect, run_key
 
 log = logging.getLogger(__name__)
 

@@ -54,7 +54,7 @@ class RobotsTxtMiddleware(ScrapyRobotsTxtMiddleware):
         self._shared = None
         url, run = crawler.settings.get("NIANBAO_REDIS"), crawler.settings.get("NIANBAO_RUN")
         if url and run:
-            from nianbao.writer import connect, run_key
+            from store.queue import connect, run_key
             self._shared, self._shared_key = connect(url), run_key(run, "robots")
 
     async def robot_parser(self, request):

@@ -7,7 +7,7 @@ For each :class:`crawler.items.DocumentItem`:
    changed (a new version, the old one kept and linked) / unchanged. The pictures a page shows
    (a table pasted as an image) are archived and recorded with it (role ``picture``).
 2. ``ParsePipeline`` — candidates (article pages holding tables or pictures, attachments of report
-   articles) are parsed by ``nianbao.worker.parse_document`` in a thread (one at a time); a report
+   articles) are parsed by ``parsers.worker.parse_document`` in a thread (one at a time); a report
    whose ``format`` is None is not an annual report and stays a document only; ``ParseError`` →
    failure ``parse_error`` (the original is kept).
 
@@ -132,7 +132,7 @@ class ParsePipeline:
     async def _parse(self, spider, item, data, doc):
         from scrapy.utils.defer import maybe_deferred_to_future
 
-        from nianbao.worker import ParseError, parse_document
+        from parsers.worker import ParseError, parse_document
         store, h, url = self.store, spider.health, item["url"]
         name = _filename(item.get("final_url") or url, sniff(data))
         await maybe_deferred_to_future(self.lock.acquire())

@@ -7,8 +7,8 @@ Spiders never touch either: they yield requests and items.
 """
 from __future__ import annotations
 
-from nianbao.archive import Archive
-from nianbao.store import Store
+from store.archive import Archive
+from store.writes import Store
 
 DEFAULT_DB = "data/nianbao.db"
 DEFAULT_ARCHIVE = "data/archive"
@@ -17,7 +17,7 @@ _OPEN: dict = {}
 
 def store_and_archive(settings) -> tuple[Store, Archive]:
     """The Store and Archive named by ``settings`` (opened once per process). With
-    ``NIANBAO_REDIS`` (a frontier worker) the store is a ``nianbao.writer.QueuedStore``: its
+    ``NIANBAO_REDIS`` (a frontier worker) the store is a ``store.queue.QueuedStore``: its
     writes go to the run's single writer through Redis."""
     db = str(settings.get("NIANBAO_DB") or DEFAULT_DB)
     archive = str(settings.get("NIANBAO_ARCHIVE") or DEFAULT_ARCHIVE)
@@ -25,7 +25,7 @@ def store_and_archive(settings) -> tuple[Store, Archive]:
     key = (redis_url or db, archive)
     if key not in _OPEN:
         if redis_url:
-            from nianbao.writer import QueuedStore
+            from store.queue import QueuedStore
             _OPEN[key] = (QueuedStore(redis_url, run_id=settings.get("NIANBAO_RUN")), Archive(archive))
         else:
             _OPEN[key] = (Store(db), Archive(archive))

@@ -170,7 +170,7 @@ def bench_harsh(root: Path, count: int = 30) -> dict:
 
 def bench_crawl(root: Path) -> dict | None:
     try:
-        from crawler.bench import main as crawl_bench
+        from nianbao.benchcrawl import main as crawl_bench
     except ImportError as exc:
         print(f"\ncrawl bench not available: {exc}")
         return None
@@ -179,7 +179,7 @@ def bench_crawl(root: Path) -> dict | None:
 
 
 def bench_distributed(root: Path) -> dict | None:
-    from crawler.benchdist import bench, report
+    from nianbao.benchdist import bench, report
     print("\ndistributed crawl: one worker, then two, over a Redis frontier")
     try:
         r = bench(portals=1000, latency=0.2)

@@ -63,8 +63,8 @@ SAMPLE = [
 
 def build_sample(path, archive_dir=None) -> dict:
     """The small known database (5 reports, 4 agencies) with archived originals; returns ids."""
-    from nianbao.archive import Archive
-    from nianbao.store import Store
+    from store.archive import Archive
+    from store.writes import Store
 
     path = Path(path)
     archive = Archive(archive_dir or path.parent / "archive")
@@ -135,7 +135,7 @@ def _agency_names(n_target: int, rng: random.Random) -> list[str]:
 def generate(path, reports: int = 1_000_000, seed: int = 2024, batch: int = 20000, publish_after: bool = True) -> dict:
     """Write a synthetic database of ``reports`` reports to ``path`` (replaced if it exists)."""
     from nianbao.publish import publish
-    from nianbao.store import Store
+    from store.writes import Store
 
     t0 = time.time()
     path = Path(path)

@@ -102,7 +102,7 @@ def cmd_worker(args) -> int:
 
 
 def cmd_ingest(args) -> int:
-    from nianbao.writer import ingest
+    from store.queue import ingest
     n = ingest(args.redis, args.db, follow=args.follow)
     print(f"nianbao ingest: {n} messages stored in {args.db}", flush=True)
     return 0

@@ -1,5 +1,5 @@
 """A crawl shared out among worker processes over a Redis frontier (``crawler/frontier.py``) with
-one writer (``nianbao/writer.py``).
+one writer (``store/queue.py``).
 
     nianbao crawl  --sources S --db DB --archive DIR --redis redis://HOST:PORT/N --workers K
     nianbao worker --redis URL --archive DIR      # joins the current run from another machine
@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from nianbao.writer import (CURRENT_RUN, WRITER_QUEUE, connect, ingest_batch, portal_counts, run_key,
+from store.queue import (CURRENT_RUN, WRITER_QUEUE, connect, ingest_batch, portal_counts, run_key,
                             seed_state)
 
 log = logging.getLogger(__name__)
@@ -139,7 +139,7 @@ def close_run(redis, store, run_id: int, sources: list[dict], elapsed: float, mo
             redis.delete(key)
     redis.expire(run_key(run_id, "done"), 7 * 24 * 3600)
     if archive_dir is not None:
-        from nianbao.archive import Archive
+        from store.archive import Archive
         swept = Archive(archive_dir).sweep(older_than=0)
         if swept:
             log.warning("removed %d half-written archive files left by workers that died", swept)
@@ -202,7 +202,7 @@ def run_distributed(sources, db_path, archive_dir, redis_url: str, *, workers: i
     """``nianbao crawl --redis``: a run over the frontier with ``workers`` local workers and this
     process as the writer. Returns the run's counts like ``crawler.run.run_crawl``."""
     from crawler.run import choose_mode, load_sources
-    from nianbao.store import Store
+    from store.writes import Store
     srcs = load_sources(sources)
     store, redis = Store(db_path), connect(redis_url)
     if mode == "auto":
@@ -300,7 +300,7 @@ def main(argv=None) -> int:
     if args.command == "worker":      # Scrapy sets up the worker's logging (its file, or stderr)
         return run_worker(args.redis, args.archive, log_file=args.log_file, wait=args.wait, worker_id=args.worker_id)
     logging.basicConfig(level=logging.WARNING)
-    from nianbao.writer import ingest
+    from store.queue import ingest
     n = ingest(args.redis, args.db, follow=args.follow)
     print(f"nianbao ingest: {n} messages applied", flush=True)
     return 0

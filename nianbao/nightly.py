@@ -16,7 +16,7 @@ from pathlib import Path
 from crawler.run import EXIT_FAILED, EXIT_OK, run_crawl
 from nianbao.publish import publish
 from nianbao.snapshot import snapshot
-from nianbao.store import Store
+from store.writes import Store
 
 EXIT_LOCKED = 75
 

@@ -1,7 +1,7 @@
 """Publishing: the post-crawl step that makes the database answer journalists' questions.
 
 ``publish(db_path)`` is idempotent and incremental (run it after every crawl). It computes; the
-store writes (``nianbao/store.py``), over the schema of ``nianbao/database.py``:
+store writes (``store/writes.py``), over the schema of ``store/database.py``:
 
 - ``agencies``: one row per agency name (from ``reports.agency``, or the title when the parser
   found no agency), with its level (国务院部门, 省级, 市级, 县级, 乡镇/街道, 部门), tier, GB/T 2260
@@ -32,7 +32,7 @@ from pathlib import Path
 
 
 from nianbao import downloads, regions, search
-from nianbao.database import denied_columns
+from store.database import denied_columns
 from nianbao.search import index_text
 from parsers import schema
 
@@ -76,7 +76,7 @@ def publish(db_path, *, metadata_path: str | Path | None = None, archive_dir: st
 
     Writes Datasette metadata to ``metadata_path`` (default: ``metadata.json`` beside the
     database). Returns counts."""
-    from nianbao.store import Store  # opening it brings the schema up to date (nianbao.database)
+    from store.writes import Store  # opening it brings the schema up to date (store.database)
 
     downloads.discard(db_path)  # nothing may serve a file older than the rows it is about to change
     store = Store(db_path)

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import sys
 
-from nianbao.archive import Archive
-from nianbao.store import Store
-from nianbao.worker import ParseError, parse_document
+from store.archive import Archive
+from store.writes import Store
+from parsers.worker import ParseError, parse_document
 
 
 def reparse(db_path: str, archive_dir: str, progress: bool = True) -> dict:

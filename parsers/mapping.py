@@ -359,8 +359,7 @@ def _section3(rows: list, fmt: str, m: Mapped, strict: bool, unresolved: list):
         if _match(patterns, row.leaf) == order[-1]:
             break
     placed = _align(cand, fmt, len(cols), m, strict)
-    if not strict:
-        _place_by_position(placed, len(cols), m)
+    _place_by_position(placed, len(cols), m, strict)
     for row, key in placed:
         keys = [schema.req_key(key, c) for c in cols]
         tokens, nums, why = _fit(row.values, len(cols), strict)
@@ -380,10 +379,12 @@ def _centre(tok: Token):
     return (w["x"] + w["x1"]) / 2 if "x" in w and "x1" in w else None
 
 
-def _place_by_position(placed: list, width: int, m: Mapped) -> None:
-    """Text layout loses blank cells (no word, no cell). Where the page tells where each value
-    stood, the columns of the full rows give the blanks of the short ones back: a value goes to
-    the nearest column, an empty column becomes a printed blank."""
+def _place_by_position(placed: list, width: int, m: Mapped, strict: bool = False) -> None:
+    """Text layout loses blank cells (no word, no cell), and a scanned grid loses a cell where a
+    rule did not survive the scan. Where the page tells where each value stood, the columns of
+    the full rows give the blanks of the short ones back: a value goes to the nearest column, an
+    empty column becomes a printed blank. With cells (``strict``) only rows that lost cells are
+    placed again."""
     full = [row for row, _ in placed if len(row.numbers) == width and all(_centre(t) is not None for t in row.numbers)]
     if len(full) < 2:
         return
@@ -395,6 +396,8 @@ def _place_by_position(placed: list, width: int, m: Mapped) -> None:
     for row, key in placed:
         nums = row.numbers
         if not nums or len(nums) >= width or any(_centre(t) is None for t in nums):
+            continue
+        if strict and len(row.values) == width:
             continue
         slots: list = [None] * width
         for t in nums:
@@ -587,7 +590,7 @@ def _section4(rows: list, m: Mapped, strict: bool, unresolved: list, stream: boo
     if not collected:
         return
     m.sections_found.add("4")
-    if not strict:
+    if not strict or len(collected) < len(keys):
         collected = _by_header_position(body, collected, len(keys), m) or collected
     tokens, nums, why = _fit(collected, len(keys), strict)
     if tokens is not None:

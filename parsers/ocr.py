@@ -336,11 +336,23 @@ def _covered(ivs, a, b):
 
 
 def _vlines_band(bw, y0, y1):
-    """x centres of the vertical lines crossing the whole band y0..y1 (ink in >= 85% of it)."""
+    """x centres of the vertical lines crossing the whole band y0..y1: ink in >= 85% of it and
+    in the few rows next to the ruled lines above and below. A character's vertical stroke in a
+    tight row can fill most of the row's height, but it stands clear of the rules."""
     W = bw.width
     if y1 - y0 < 3:
         return []
-    prof = bw.crop((0, int(y0), W, int(y1))).resize((W, 1), resample=_BOX).tobytes()
+
+    def profile(a, b):
+        return bw.crop((0, int(a), W, max(int(a) + 1, int(b)))).resize((W, 1), resample=_BOX).tobytes()
+
+    prof = profile(y0, y1)
+    edge = min(3, max(1, int((y1 - y0) // 8)))
+    top, bottom = profile(y0, y0 + edge), profile(y1 - edge, y1)
+
+    def near_dark(row, x):
+        return min(row[max(0, x - 1):x + 2]) < 128
+
     xs, run = [], []
     for x, v in enumerate(prof):
         if v < 40:
@@ -350,7 +362,9 @@ def _vlines_band(bw, y0, y1):
             run = []
     if run:
         xs.append((run[0], run[-1]))
-    return [(a + b) / 2.0 for a, b in xs if b - a <= 12]
+    return [(a + b) / 2.0 for a, b in xs if b - a <= 12
+            and any(near_dark(top, x) for x in range(a, b + 1))
+            and any(near_dark(bottom, x) for x in range(a, b + 1))]
 
 
 def _grid(bw):
@@ -535,7 +549,8 @@ def _grid_rows(cells, texts, page_no, keep_unread: bool = False) -> list:
         row = []
         for col, ci in enumerate(cis):
             t, conf = texts[ci]
-            where = {"page": page_no, "row": bi, "col": col}
+            where = {"page": page_no, "row": bi, "col": col,
+                     "x": round(cells[ci]["x0"], 1), "x1": round(cells[ci]["x1"], 1)}
             if conf is not None and (t or (keep_unread and conf == 0.0)):
                 where["conf"] = round(conf, 1)
             row.append(Cell(t, where))
@@ -545,6 +560,40 @@ def _grid_rows(cells, texts, page_no, keep_unread: bool = False) -> list:
 
 def _cell_text(ws) -> str:
     return join_lines(_join(line) for line in _line_groups(ws))
+
+
+def _paper(g):
+    """The paper's brightness around each pixel of a grey page (float array, >= 1): the lightest
+    level within ~4 mm (ink is thinner than that), smoothed."""
+    import numpy as np
+    from PIL import ImageFilter
+
+    w, h = g.size
+    small = g.resize((max(1, w // 4), max(1, h // 4)), _BOX)
+    paper = small.filter(ImageFilter.MaxFilter(9)).filter(ImageFilter.GaussianBlur(5)).resize((w, h), _BILINEAR)
+    return np.maximum(np.asarray(paper, dtype=np.float32), 1.0)
+
+
+def flatten_light(im):
+    """The page with its paper brought to white: each pixel divided by the paper's brightness
+    around it. A photographed page darkens towards one side (to half the light), and a fixed
+    threshold then turns that side's paper into ink and loses every ruled line on it; after
+    this the print keeps its contrast everywhere."""
+    import numpy as np
+    from PIL import Image
+
+    g = im.convert("L")
+    a = np.asarray(g, dtype=np.float32) * 255.0 / _paper(g)
+    return Image.fromarray(np.clip(a, 0, 255).astype(np.uint8))
+
+
+def _rule_ink(g):
+    """Binary image for finding ruled lines: rules printed in light toner (grey ~200 after a
+    scan, lighter where blurred) must count as ink, so the threshold is near the paper's white
+    (the page's light is flattened first and a red seal is already paper, see ``ink_gray``).
+    Specks and text do not make lines: a line is a long run (``_hlines``) or a column dark over
+    a whole row band (``_vlines_band``)."""
+    return g.point(lambda p: 0 if p < 230 else 255)
 
 
 def _ocr_image(im, page_no, tmpdir, deadline):
@@ -651,7 +700,7 @@ def _pp_straight(im, page_no, deadline):
     if time.time() > deadline:
         raise TimeoutError
     g = im.convert("L")
-    cells = _grid(g.point(lambda p: 0 if p < 170 else 255))
+    cells = _grid(_rule_ink(g))
     words = _pp_words(g)
     if not cells:
         items = []
@@ -693,8 +742,7 @@ def _pp_straight(im, page_no, deadline):
 
 def _ocr_straight(im, page_no, tmpdir, deadline):
     g = im.convert("L")
-    bw = g.point(lambda p: 0 if p < 170 else 255)
-    cells = _grid(bw)
+    cells = _grid(_rule_ink(g))
     clean, vmask = _prepare(g)
     path = os.path.join(tmpdir, f"p{page_no}.png")
     clean.save(path)
@@ -814,7 +862,7 @@ def read_image(data: bytes, budget: float = 90.0, max_pages: int = 12) -> Extrac
         if i >= max_pages:
             notes.append(f"ocr: only the first {max_pages} frames read")
             break
-        parts = split_tall(ink_gray(fr))
+        parts = [ink_gray(p) for p in split_tall(fr)]
         if len(parts) > 1:
             notes.append(f"ocr: a tall image ({fr.width}×{fr.height}) read as {len(parts)} pages cut at blank rows")
         pieces += parts
@@ -861,12 +909,23 @@ def split_tall(im, ratio: float = 1.5) -> list:
 
 
 def ink_gray(im):
-    """A page as grey levels of its ink: the red channel of a colour page, in which a red seal
-    (stamped over the signature or over table cells) fades to the paper's white while black
-    print stays black; a grey page as it is."""
-    if im.mode in ("RGB", "RGBA", "P", "CMYK", "YCbCr", "LAB", "HSV"):
-        return im.convert("RGB").split()[0]
-    return im.convert("L")
+    """A page as grey levels of its ink on white paper (see ``flatten_light``). On a colour page
+    a red seal (stamped over the signature or over table cells) is paper and print is ink: the
+    red channel, in which black print stays black, with the seal's own pixels (clearly red, and
+    light in the red channel once the paper is white) set to white. The threshold that keeps
+    ruled lines printed in light toner would otherwise keep the seal's ring and letters as
+    lines. Print under the seal stays dark in the red channel and is kept."""
+    if im.mode not in ("RGB", "RGBA", "P", "CMYK", "YCbCr", "LAB", "HSV"):
+        return flatten_light(im)
+    import numpy as np
+    from PIL import Image
+
+    rgb = im.convert("RGB")
+    a = np.asarray(rgb, dtype=np.float32) * (255.0 / _paper(Image.fromarray(np.asarray(rgb).max(axis=2))))[..., None]
+    a = np.clip(a, 0, 255)
+    red = a[..., 0]
+    seal = (red - (a[..., 1] + a[..., 2]) / 2 > 50) & (red >= 170)
+    return Image.fromarray(np.where(seal, 255, red).astype(np.uint8))
 
 
 def _pdftoppm(data_path, outprefix, dpi, first=None, last=None, timeout=10.0, colour=False):

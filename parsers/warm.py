@@ -1,7 +1,7 @@
 """Importing this module fills the parser's caches (the form's label patterns, compiled once per
 process), by reading a small text made of the form's own labels.
 
-A process that forks parser children (``nianbao.worker``'s fork server) imports it first, so that
+A process that forks parser children (``parsers.worker``'s fork server) imports it first, so that
 every child reads its document at full speed instead of paying the first-document cost again:
 about 100 ms, against 2–5 ms for a text report once warm.
 """

@@ -1,5 +1,5 @@
 """The crawl over a shared Redis frontier (``crawler/frontier.py``, ``nianbao/distributed.py``,
-``nianbao/writer.py``) against a real ``redis-server`` on a free loopback port and the demo
+``store/queue.py``) against a real ``redis-server`` on a free loopback port and the demo
 portals: two workers give what one process gives; a worker or the writer killed with SIGKILL
 midway loses nothing and duplicates nothing."""
 from __future__ import annotations
@@ -30,7 +30,7 @@ def redis_server():
 
 @pytest.fixture()
 def redis_url(redis_server):
-    from nianbao.writer import connect
+    from store.queue import connect
     connect(redis_server.url).flushall()
     return redis_server.url
 
@@ -102,7 +102,7 @@ def test_two_workers_give_what_one_process_gives(site, redis_url, tmp_path):
     asked = {k: site["portals"].requests(k).get("GET /robots.txt", 0) for k in site["portals"].portals}
     assert set(asked.values()) == {1}, asked
     # the run's keys are gone from Redis; tonight's fingerprints do not outlive the run
-    from nianbao.writer import connect, run_key
+    from store.queue import connect, run_key
     left = [k for k in connect(redis_url).scan_iter(run_key(res["run_id"], "*"))]
     assert left == [run_key(res["run_id"], "done").encode()]
 
@@ -110,8 +110,8 @@ def test_two_workers_give_what_one_process_gives(site, redis_url, tmp_path):
 def _open(site, redis_url, tmp_path):
     from crawler.run import load_sources
     from nianbao.distributed import open_run
-    from nianbao.store import Store
-    from nianbao.writer import connect
+    from store.writes import Store
+    from store.queue import connect
     store, redis = Store(tmp_path / "d.db"), connect(redis_url)
     srcs = load_sources(site["sources"])
     return store, redis, srcs, open_run(redis, store, srcs, throttle=False)
@@ -126,7 +126,7 @@ def _wait(cond, timeout=120, step=0.05):
 
 def test_worker_killed_midway_loses_and_duplicates_nothing(site, redis_url, tmp_path):
     from nianbao.distributed import close_run, spawn_worker, write_until_finished
-    from nianbao.writer import ingest_batch, run_key
+    from store.queue import ingest_batch, run_key
     store, redis, srcs, run_id = _open(site, redis_url, tmp_path)
     victim = spawn_worker(redis_url, tmp_path / "archive", tmp_path / "victim.log", env=FAST, worker_id="victim")
     # the victim works alone until it holds requests in flight and has sent results
@@ -151,7 +151,7 @@ def test_worker_killed_midway_loses_and_duplicates_nothing(site, redis_url, tmp_
 
 def test_writer_killed_midway_and_restarted_loses_nothing(site, redis_url, tmp_path):
     from nianbao.distributed import close_run, spawn_worker, write_until_finished
-    from nianbao.writer import WRITER_PROCESSING, WRITER_QUEUE
+    from store.queue import WRITER_PROCESSING, WRITER_QUEUE
     store, redis, srcs, run_id = _open(site, redis_url, tmp_path)
     workers = [spawn_worker(redis_url, tmp_path / "archive", tmp_path / f"w{i}.log", env=FAST) for i in range(2)]
     # a writer of its own, killed once it has stored some messages and holds a batch

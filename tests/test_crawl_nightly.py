@@ -72,7 +72,7 @@ def test_weekly_walk_is_chosen_by_auto_only_after_a_week(nights):
     with sqlite3.connect(nights["db"]) as con:
         con.execute("update crawl_runs set started = '2020-01-01T00:00:00+00:00' where mode = 'full'")
     from crawler.run import choose_mode
-    from nianbao.store import Store
+    from store.writes import Store
     assert choose_mode(Store(str(nights["db"]))) == "full"
 
 

@@ -11,7 +11,7 @@ import pytest
 from nianbao.demo import documents as D
 from nianbao.findings import deadline, publication_date
 from nianbao.publish import publish
-from nianbao.store import Store
+from store.writes import Store
 
 PROSE = ("本报告由示例机关根据《中华人民共和国政府信息公开条例》编制，内容包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、"
          "政府信息公开行政复议和行政诉讼情况、存在的主要问题及改进情况以及其他需要报告的事项。本年度我们坚持以公开为常态、"

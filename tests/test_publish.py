@@ -90,7 +90,7 @@ def test_publish_reindexes_changed_text(tmp_path):
     build_sample(db, tmp_path / "archive")
     publish(db)
     assert search_ids(db, "公开条例") == []
-    from nianbao.store import Store
+    from store.writes import Store
     s = Store(db)
     s.record_report_text(5, "依据政府信息公开条例编制")
     s.db.conn.close()
@@ -252,7 +252,7 @@ def test_whole_table_csv_prebuilt_while_fresh_then_live(tmp_path):
     """publish writes reports.csv; the route serves it only while it matches the database."""
     from nianbao import downloads
     from nianbao.serve import make_datasette
-    from nianbao.store import Store
+    from store.writes import Store
 
     db = tmp_path / "nianbao.db"
     build_sample(db, tmp_path / "archive")

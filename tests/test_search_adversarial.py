@@ -320,7 +320,7 @@ def test_report_reparsed_after_publish_keeps_its_id_but_loses_search_id(tmp_path
     from nianbao.benchdb import SAMPLE, _fields, build_sample
     from nianbao.publish import publish
     from nianbao.serve import make_datasette
-    from nianbao.store import Store
+    from store.writes import Store
 
     db = tmp_path / "nianbao.db"
     build_sample(db, tmp_path / "archive")
@@ -425,7 +425,7 @@ def test_prebuilt_equals_live(published):
 def test_new_report_after_publish_is_not_served_stale(published):
     """Regression: a report added after publish → live stream."""
     from nianbao.benchdb import _fields
-    from nianbao.store import Store
+    from store.writes import Store
 
     s = Store(published)
     s.record_report({"format": "2021", "year": 2024, "title": "新报告", "agency": "教育部",
@@ -448,7 +448,7 @@ def test_interrupted_publish_leaves_no_prebuilt_file(published, monkeypatch):
     """Regression: publish removes the files before changing anything; if it then fails, the
     route streams live."""
     from nianbao import downloads, publish as pub
-    from nianbao.store import Store
+    from store.writes import Store
 
     c = sqlite3.connect(published)
     c.execute("update reports set title = 'changed' where id = 2")

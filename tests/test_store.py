@@ -1,7 +1,7 @@
 """The store and the archive: versions kept and linked, re-parses replace, nothing lost."""
 
-from nianbao.archive import Archive
-from nianbao.store import Store
+from store.archive import Archive
+from store.writes import Store
 from parsers import parse, schema
 from tests.conftest import SEEDS
 

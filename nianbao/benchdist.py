@@ -12,7 +12,7 @@ For each run it prints the requests the simulator served per second (first reque
 and for the two-worker run the writer alone draining the backlog: database rows stored per
 second. The workers fetch, archive and parse; the writer only stores.
 
-    python -m crawler.benchdist [--portals 1000] [--latency 0.2] [--json]
+    python -m nianbao.benchdist [--portals 1000] [--latency 0.2] [--json]
 """
 from __future__ import annotations
 
@@ -175,8 +175,8 @@ def crawl_once(sim: ManyPortals, workers: int, tmp: Path, redis_url: str) -> dic
     """Crawl every simulated portal with ``workers`` workers, then drain the writer's queue."""
     from crawler.run import load_sources
     from nianbao.distributed import close_run, open_run, spawn_worker
-    from nianbao.store import Store
-    from nianbao.writer import WRITER_PROCESSING, WRITER_QUEUE, connect, ingest_batch
+    from store.writes import Store
+    from store.queue import WRITER_PROCESSING, WRITER_QUEUE, connect, ingest_batch
     import yaml
     redis = connect(redis_url)
     redis.flushall()

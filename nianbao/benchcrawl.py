@@ -5,7 +5,7 @@
 - cost of an unchanged nightly re-crawl (an incremental walk, as ``nianbao nightly`` runs six
   nights a week): requests per portal against the first crawl's, and documents downloaded again.
 
-    python -m crawler.bench [--json]
+    python -m nianbao.benchcrawl [--json]
 
 Each crawl runs as a subprocess (``python -m crawler.run``): the Twisted reactor cannot restart.
 """

@@ -1,5 +1,5 @@
 """The store: the writer of the SQLite database (sqlite-utils), over the schema declared in
-``nianbao.database`` (applied as migrations when a database is opened).
+``store.database`` (applied as migrations when a database is opened).
 
 The store never fetches and never parses: it is handed plain dicts.
 """
@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 
 import sqlite_utils
 
-from nianbao.database import REGION_COLUMNS, migrate, rebuild_search_index
+from store.database import REGION_COLUMNS, migrate, rebuild_search_index
 from parsers import schema
 
 
@@ -34,7 +34,7 @@ class Store:
 
     # ----------------------------------------------------------------- schema
     def ensure_schema(self) -> None:
-        """Apply the schema's migrations (``nianbao.database``); never drops data."""
+        """Apply the schema's migrations (``store.database``); never drops data."""
         migrate(self.db)
 
     # ----------------------------------------------------------------- runs

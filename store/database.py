@@ -188,7 +188,7 @@ def m006_findings(db):
 
 @migrations()
 def m007_ingested_messages(db):
-    # the writer of a distributed crawl applies each queued message once (nianbao.writer)
+    # the writer of a distributed crawl applies each queued message once (store.queue)
     db["ingested_messages"].create({"id": str, "at": str}, pk="id", if_not_exists=True)
     db["failures"].create_index(["run_id", "url", "kind"], if_not_exists=True)
 

@@ -3,7 +3,7 @@
 SQLite has one writer. In a crawl over a Redis frontier (``nianbao.distributed``) the workers
 fetch, archive (into a shared directory, content-addressed) and parse; every write they would
 make to the database becomes a message on a Redis list, and one ``ingest`` applies the messages
-to the :class:`nianbao.store.Store`.
+to the :class:`store.writes.Store`.
 
 - :class:`QueuedStore` is what a worker's pipelines, middlewares and extension get instead of a
   ``Store`` (``crawler/storage.py`` picks it when the settings name a Redis). Writes are queued;
@@ -104,7 +104,7 @@ class QueuedStore:
 
     def record_report(self, report: dict, *, document_url: str, document_sha256: str, **kw) -> None:
         kw.pop("document_id", None)    # the writer finds the version by URL and bytes
-        from nianbao.store import now
+        from store.writes import now
         self._send("record_report", report=report, document_url=document_url,
                    document_sha256=document_sha256, fetched_at=now(), **kw)
         self.redis.sadd(STATE_REPORTS, f"{document_sha256} {document_url}")
@@ -191,7 +191,7 @@ def _ingested(store, ids: list) -> set:
 def ingest_batch(redis, store, batch: int = 200, block: float = 1.0) -> int:
     """Move up to ``batch`` messages to the processing list, apply those never applied, record
     their ids, then drop them from Redis. Returns how many were applied."""
-    from nianbao.store import now
+    from store.writes import now
     raw = redis.lrange(WRITER_PROCESSING, 0, -1)     # left by a writer that died: first
     if not raw:
         first = redis.blmove(WRITER_QUEUE, WRITER_PROCESSING, block, "LEFT", "RIGHT")
@@ -224,7 +224,7 @@ def ingest(redis_url: str, db_path, *, until_done_run=None, follow: bool = False
            batch: int = 200) -> int:
     """The writer loop: apply messages until the queue is empty and (with ``until_done_run``) the
     run is marked done, or forever with ``follow``. Returns the messages applied."""
-    from nianbao.store import Store
+    from store.writes import Store
     redis, store = connect(redis_url), Store(db_path)
     total = 0
     while True:

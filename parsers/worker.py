@@ -44,7 +44,7 @@ def _context():
     global _CONTEXT
     if _CONTEXT is None:
         _CONTEXT = mp.get_context("forkserver")
-        _CONTEXT.set_forkserver_preload(["parsers", "parsers.warm", "nianbao.worker"])
+        _CONTEXT.set_forkserver_preload(["parsers", "parsers.warm", "parsers.worker"])
     return _CONTEXT
 
 
