@@ -71,11 +71,17 @@ def textless_numeric_columns(conn: sqlite3.Connection, table: str) -> frozenset:
     return frozenset(out)
 
 
+def csv_line(values) -> str:
+    """One CSV line in the dialect of every CSV nianbao writes (RFC 4180: minimal quoting, CRLF),
+    the same as the lines ``csv_row_sql`` builds in SQLite."""
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerow(values)
+    return buf.getvalue()
+
+
 def header(cols) -> str:
     """The first line: a byte-order mark (Excel) and the column names."""
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\r\n").writerow(cols)
-    return "\ufeff" + buf.getvalue()
+    return "\ufeff" + csv_line(cols)
 
 
 def batch_sql(conn: sqlite3.Connection, table: str, bare=None, fmt: str = "csv") -> tuple[list[str], str]:

@@ -13,7 +13,6 @@ Nothing is loaded into memory whole: rows are read with a cursor in batches.
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import shutil
 import sqlite3
@@ -153,12 +152,11 @@ def export(db_path, out_dir, date: str | None = None) -> Path:
     counts = {}
     try:
         tables = _tables(conn)
-        with open(out / "columns.csv", "w", encoding="utf-8-sig", newline="") as fh:
-            w = csv.writer(fh)
-            w.writerow(["table", "column", "type", "label"])
+        with open(out / "columns.csv", "w", encoding="utf-8", newline="") as fh:
+            fh.write(downloads.header(["table", "column", "type", "label"]))
             for t in tables:
                 for c, typ in _columns(conn, t):
-                    w.writerow([t, c, typ, labels.get(t, {}).get(c, "")])
+                    fh.write(downloads.csv_line([t, c, typ, labels.get(t, {}).get(c, "")]))
         for t in tables:
             counts[t] = export_table(conn, t, out / "csv" / f"{t}.csv", out / "parquet" / f"{t}.parquet")
     finally:

@@ -335,10 +335,14 @@ def _covered(ivs, a, b):
     return cov >= 0.8 * (mid_b - mid_a)
 
 
-def _vlines_band(bw, y0, y1):
+def _vlines_band(bw, y0, y1, support=()):
     """x centres of the vertical lines crossing the whole band y0..y1: ink in >= 85% of it and
     in the few rows next to the ruled lines above and below. A character's vertical stroke in a
-    tight row can fill most of the row's height, but it stands clear of the rules."""
+    tight row can fill most of the row's height, but it stands clear of the rules.
+
+    ``support``: x of lines found in the neighbouring rows of the same table. A rule that the scan
+    broke up (light toner, blur) is taken there on weaker evidence: ink in >= 40% of the band
+    and touching the rule above or below."""
     W = bw.width
     if y1 - y0 < 3:
         return []
@@ -362,9 +366,17 @@ def _vlines_band(bw, y0, y1):
             run = []
     if run:
         xs.append((run[0], run[-1]))
-    return [(a + b) / 2.0 for a, b in xs if b - a <= 12
-            and any(near_dark(top, x) for x in range(a, b + 1))
-            and any(near_dark(bottom, x) for x in range(a, b + 1))]
+    found = [(a + b) / 2.0 for a, b in xs if b - a <= 12
+             and any(near_dark(top, x) for x in range(a, b + 1))
+             and any(near_dark(bottom, x) for x in range(a, b + 1))]
+    weak = []
+    for sx in support:
+        x = int(round(sx))
+        if any(abs(x - f) <= 6 for f in found + weak) or not 2 <= x < W - 2:
+            continue
+        if min(prof[x - 2:x + 3]) < 150 and (near_dark(top, x) or near_dark(bottom, x)):
+            weak.append(float(x))
+    return sorted(found + weak)
 
 
 def _grid(bw):
@@ -374,14 +386,17 @@ def _grid(bw):
     hl = _hlines(bw, max(40, W // 25))
     if len(hl) < 2:
         return []
+    bands = [(hl[i][2] + 1, hl[i + 1][1] - 1) for i in range(len(hl) - 1)]
+    found = [_vlines_band(bw, y0 + 1, y1 - 1) if 8 <= y1 - y0 <= H // 3 else [] for y0, y1 in bands]
     cells_by_band = []
-    for i in range(len(hl) - 1):
-        top, bot = hl[i], hl[i + 1]
-        y0, y1 = top[2] + 1, bot[1] - 1
-        if y1 - y0 < 8 or y1 - y0 > H // 3:
+    for i, (y0, y1) in enumerate(bands):
+        if not found[i]:
             cells_by_band.append([])
             continue
-        xs = _vlines_band(bw, y0 + 1, y1 - 1)
+        # the lines of the rows next to this one (same table), inside this row's outer rules
+        near = {x for k in range(max(0, i - 3), min(len(bands), i + 4)) if k != i for x in found[k]
+                if found[i][0] + 6 < x < found[i][-1] - 6}
+        xs = _vlines_band(bw, y0 + 1, y1 - 1, sorted(near)) if near else found[i]
         band = []
         for a, b in zip(xs, xs[1:]):
             if b - a < 12:
@@ -674,6 +689,19 @@ def _pp_cell_text(text: str) -> str:
     return fix_numeric(t)
 
 
+def _garbled(text: str) -> bool:
+    """A cell's reading that is neither a number, nor a printed blank, nor words: a stray letter
+    or sign, or digits with one stray character (a seal's stroke, a speck, a digit half-read:
+    ``#``, ``A``, ``0品``). Every label of the form has two characters or more. Such a cell is
+    kept as unread ink (a value not known), never as a label: a label in the middle of a row
+    would cut the row in two."""
+    from .normalize import read_number
+    t = text.strip()
+    if read_number(t)[0] != "text" or t in ("无", "空"):
+        return False
+    return len(_CJK.findall(t)) <= 1
+
+
 def _pp_lines(words) -> list[list[dict]]:
     """Words grouped into printed lines (centres within half a line height), top to bottom."""
     lines: list = []
@@ -733,6 +761,9 @@ def _pp_straight(im, page_no, deadline):
     for (ci, _), (t, conf) in zip(unread, _pp_rec([c for _, c in unread])):
         if t:
             texts[ci] = (_pp_cell_text(t), conf)
+    for ci, (t, _) in texts.items():
+        if t and _garbled(t):
+            texts[ci] = ("", 0.0)           # ink that reads as neither a number nor a label
     items = _grid_rows(cells, texts, page_no, keep_unread=True)
     for line in _pp_lines(loose):
         items.append((min(w["top"] for w in line), [Cell(_join(line), {"page": page_no})], False))

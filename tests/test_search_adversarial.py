@@ -481,7 +481,7 @@ def test_reparse_of_newest_report_in_the_same_second_serves_a_stale_file(publish
     reuse): count and max(rowid) are unchanged, and parsed_at has one-second resolution. A
     re-parse within the same second as the latest parse (forced here by fixing store.now) leaves
     the signature unchanged → the old file, with the old numbers, is served."""
-    from nianbao import store as store_mod
+    from store import writes as store_mod
     from nianbao.benchdb import _fields
 
     c = sqlite3.connect(published)
