@@ -395,7 +395,7 @@ def _grid(bw):
             continue
         # the lines of the rows next to this one (same table), inside this row's outer rules
         near = {x for k in range(max(0, i - 3), min(len(bands), i + 4)) if k != i for x in found[k]
-                if found[i][0] + 6 < x < found[i][-1] - 6}
+                if found[i][0] + 6 < x < found[i][-1] - 6 and all(abs(x - f) > 6 for f in found[i])}
         xs = _vlines_band(bw, y0 + 1, y1 - 1, sorted(near)) if near else found[i]
         band = []
         for a, b in zip(xs, xs[1:]):
@@ -951,8 +951,8 @@ def ink_gray(im):
     import numpy as np
     from PIL import Image
 
-    rgb = im.convert("RGB")
-    a = np.asarray(rgb, dtype=np.float32) * (255.0 / _paper(Image.fromarray(np.asarray(rgb).max(axis=2))))[..., None]
+    rgb = np.asarray(im.convert("RGB"))
+    a = rgb.astype(np.float32) * (255.0 / _paper(Image.fromarray(rgb.max(axis=2))))[..., None]
     a = np.clip(a, 0, 255)
     red = a[..., 0]
     seal = (red - (a[..., 1] + a[..., 2]) / 2 > 50) & (red >= 170)

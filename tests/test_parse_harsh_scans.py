@@ -20,6 +20,16 @@ def _score(report, got):
     return right / len(fields), wrong
 
 
+def _scanned_pdf(report, conditions, seed: int) -> bytes:
+    """``report`` printed and scanned under ``conditions`` (150 dpi with ``low_dpi``, else 200)."""
+    rng = random.Random(seed)
+    dpi = 150 if "low_dpi" in conditions else 200
+    pages = [scans.degrade(p, conditions, rng, scans._is_table_page(p)) for p in scans._pages(report, dpi)]
+    buf = io.BytesIO()
+    pages[0].save(buf, "PDF", resolution=float(dpi), save_all=True, append_images=pages[1:], quality=60)
+    return buf.getvalue()
+
+
 def _never_wrong_when_verified(got, wrong):
     if all(c["ok"] for c in got["checks"]):
         assert wrong == {}, wrong
@@ -68,12 +78,7 @@ def test_stamped_150_dpi_scan_is_read(conditions):
     """A seal over table cells on a 150-dpi page, or a blurred JPEG-compressed page with a dark
     scanner edge: most fields read, none wrong in a report whose checks all pass."""
     report = D.random_report("2021", 2023, "示例县第3局", 33)
-    rng = random.Random(5)
-    dpi = 150 if "low_dpi" in conditions else 200
-    pages = [scans.degrade(p, conditions, rng, scans._is_table_page(p)) for p in scans._pages(report, dpi)]
-    buf = io.BytesIO()
-    pages[0].save(buf, "PDF", resolution=float(dpi), save_all=True, append_images=pages[1:], quality=60)
-    got = parse(buf.getvalue())
+    got = parse(_scanned_pdf(report, conditions, 5))
     share, wrong = _score(report, got)
     assert share >= 0.8, (share, wrong)
     _never_wrong_when_verified(got, wrong)
@@ -86,12 +91,7 @@ def test_photographed_page_with_rules_in_light_toner_keeps_its_grid(conditions):
     over the cells: the page's light is flattened and the rules are found, so the cells are read
     one by one (a fixed threshold lost the whole grid of such pages and most of their fields)."""
     report = D.random_report("2019", 2020, "示例县第16局", 7015)
-    rng = random.Random(11)
-    dpi = 150 if "low_dpi" in conditions else 200
-    pages = [scans.degrade(p, conditions, rng, scans._is_table_page(p)) for p in scans._pages(report, dpi)]
-    buf = io.BytesIO()
-    pages[0].save(buf, "PDF", resolution=float(dpi), save_all=True, append_images=pages[1:], quality=60)
-    got = parse(buf.getvalue())
+    got = parse(_scanned_pdf(report, conditions, 11))
     assert any("ruled table grid found" in n for n in got["notes"]), got["notes"][:6]
     share, wrong = _score(report, got)
     assert share >= 0.9, (share, wrong)
