@@ -23,9 +23,15 @@ MAX_PLACEMENTS = 5000   # beyond this many candidate placements a row is left un
 
 @dataclass
 class Token:
-    kind: str            # number | blank | text
+    kind: str            # number | blank | text | unread (a scan's ink nothing could read)
     value: object
     cell: Cell
+
+
+def _token(cell: Cell) -> Token:
+    if not cell.text.strip() and (cell.where or {}).get("conf") == 0.0:
+        return Token("unread", None, cell)     # ink with no reading: a value not known, not a blank
+    return Token(*read_number(cell.text), cell)
 
 
 @dataclass
@@ -64,7 +70,7 @@ def tokenize(rows: list, stream: bool = False) -> list:
         return _stream_rows(rows)
     out = []
     for i, cells in enumerate(rows):
-        toks = [Token(*read_number(c.text), c) for c in cells]
+        toks = [_token(c) for c in cells]
         labels: list = []
         values: list = []
         texts: list = []
@@ -96,7 +102,7 @@ def _stream_rows(rows: list) -> list:
     texts: list = []
     for cells in rows:
         for c in cells:
-            t = Token(*read_number(c.text), c)
+            t = _token(c)
             if t.kind != "text":
                 values.append(t)
                 continue
@@ -375,8 +381,26 @@ def _section3(rows: list, fmt: str, m: Mapped, strict: bool, unresolved: list):
 
 
 def _centre(tok: Token):
+    """Where a value stands across the page: the centre of its words when the reader says where
+    they are (a scanned cell that swallowed its neighbour when a rule was lost), else of its cell."""
     w = tok.cell.where or {}
+    if "text_x0" in w:
+        return (w["text_x0"] + w["text_x1"]) / 2
     return (w["x"] + w["x1"]) / 2 if "x" in w and "x1" in w else None
+
+
+def _empty_slot(values: list, centre: float, half: float, ref: Cell) -> Token:
+    """What stood in a column no value was placed under: a printed blank, unless a scanned
+    cell's ink (unread, or beside the value placed) reaches into it, which is a value not known."""
+    where = {**ref.where, "col": None, "x": centre, "x1": centre}
+    for t in values:
+        w = t.cell.where or {}
+        if not ("x" in w and w["x"] <= centre <= w.get("x1", w["x"])):
+            continue
+        lo, hi = w.get("ink_x0", w.get("text_x0")), w.get("ink_x1", w.get("text_x1"))
+        if t.kind == "unread" or (lo is not None and lo < centre + half and hi > centre - half):
+            return Token("unread", None, Cell("", {**where, "conf": 0.0}))
+    return Token("blank", None, Cell("", where))
 
 
 def _place_by_position(placed: list, width: int, m: Mapped, strict: bool = False) -> None:
@@ -407,7 +431,7 @@ def _place_by_position(placed: list, width: int, m: Mapped, strict: bool = False
             slots[c] = t
         else:
             ref = nums[0].cell
-            row.values = [t if t is not None else Token("blank", None, Cell("", {**ref.where, "col": None, "x": centres[i], "x1": centres[i]}))
+            row.values = [t if t is not None else _empty_slot(row.values, centres[i], tolerance, ref)
                           for i, t in enumerate(slots)]
             m.notes.append(f"row {key}: {width - len(nums)} blank cells placed by the columns' positions")
 
@@ -434,8 +458,54 @@ def _by_header_position(rows: list, values: list, width: int, m: Mapped) -> list
         slots[c] = t
     ref = nums[0].cell
     m.notes.append(f"table 四: {width - len(nums)} blank cells placed by the header's column positions")
-    return [t if t is not None else Token("blank", None, Cell("", {**ref.where, "col": None}))
-            for t in slots]
+    return [t if t is not None else _empty_slot(values, centres[i], min(gaps) / 2, ref)
+            for i, t in enumerate(slots)]
+
+
+def _by_grid_columns(values: list, width: int, m: Mapped) -> list | None:
+    """Table 四 scanned, its value row short of cells and its header unreadable: the form's 15
+    columns are of one width, so where the row's cells start and end says which columns each
+    covers (a cell twice as wide swallowed its neighbour when the scan lost a rule). A value in
+    such a cell goes under the column its words stand in; the other column is blank if no ink
+    reaches it, else not known; a column with no cell at all is not known. Any cell that is not
+    a whole number of columns: no placement."""
+    if len(values) >= width or not values:
+        return None
+    wheres = [t.cell.where or {} for t in values]
+    if any("x" not in w or "x1" not in w for w in wheres) or len({(w.get("page"), w.get("row")) for w in wheres}) != 1:
+        return None
+    left, right = wheres[0]["x"], wheres[-1]["x1"]
+    pitch = (right - left) / width
+    if pitch <= 0:
+        return None
+    slots: list = []
+    for t, w in zip(values, wheres):
+        start, span = (w["x"] - left) / pitch, (w["x1"] - w["x"]) / pitch
+        if abs(start - round(start)) > 0.25 or round(start) < len(slots) or round(span) < 1 \
+                or abs(span - round(span)) > 0.25:
+            return None
+        while len(slots) < round(start):       # columns where the scan left no cell at all
+            slots.append(Token("unread", None, Cell("", {**w, "col": None, "conf": 0.0,
+                                                         "x": left + (len(slots) + 0.5) * pitch})))
+        n = round(span)
+        if n == 1:
+            slots.append(t)
+            continue
+        centres = [left + (len(slots) + i + 0.5) * pitch for i in range(n)]
+        if t.kind == "number" and "text_x0" in w:
+            own = min(range(n), key=lambda i: abs(centres[i] - _centre(t)))
+            inside = centres[own] - 0.65 * pitch <= w["text_x0"] and w["text_x1"] <= centres[own] + 0.65 * pitch
+            slots.extend(t if i == own and inside
+                         else _empty_slot([t] if inside else [Token("unread", None, t.cell)], centres[i], pitch / 2, t.cell)
+                         for i in range(n))
+        else:
+            # a blank cell is blank across; a value with no position or unread ink is not known
+            lost = [t if t.kind == "blank" else Token("unread", None, t.cell)]
+            slots.extend(_empty_slot(lost, c, pitch / 2, t.cell) for c in centres)
+    if len(slots) != width:
+        return None
+    m.notes.append(f"table 四: {len(values)} cells read for {width} columns, placed by the columns' equal widths")
+    return slots
 
 
 @functools.lru_cache(maxsize=None)
@@ -591,7 +661,8 @@ def _section4(rows: list, m: Mapped, strict: bool, unresolved: list, stream: boo
         return
     m.sections_found.add("4")
     if not strict or len(collected) < len(keys):
-        collected = _by_header_position(body, collected, len(keys), m) or collected
+        collected = (_by_header_position(body, collected, len(keys), m)
+                     or (strict and _by_grid_columns(collected, len(keys), m)) or collected)
     tokens, nums, why = _fit(collected, len(keys), strict)
     if tokens is not None:
         _assign(m, keys, tokens)

@@ -551,10 +551,12 @@ def _words_by_cell(words, cells) -> tuple[dict, list]:
     return inside, loose
 
 
-def _grid_rows(cells, texts, page_no, keep_unread: bool = False) -> list:
+def _grid_rows(cells, texts, page_no, keep_unread: bool = False, ink: dict | None = None) -> list:
     """The grid's bands as table rows [(y, [Cell], True)]; ``texts``: {cell: (text, conf)}. A
     cell's confidence is kept when it was read (and, with ``keep_unread``, when it had ink that
-    nothing could read: conf 0)."""
+    nothing could read: conf 0). ``ink``: {cell: (text extent, ink extent)}, each (x0, x1) or
+    None: where the words and all the ink of a cell stand, which says under which column a value
+    stood (and that the rest of the cell is blank) when the scan lost the rule between two cells."""
     items = []
     byband: dict = {}
     for ci, c in enumerate(cells):
@@ -568,6 +570,9 @@ def _grid_rows(cells, texts, page_no, keep_unread: bool = False) -> list:
                      "x": round(cells[ci]["x0"], 1), "x1": round(cells[ci]["x1"], 1)}
             if conf is not None and (t or (keep_unread and conf == 0.0)):
                 where["conf"] = round(conf, 1)
+            for name, extent in zip(("text", "ink"), (ink or {}).get(ci, ())):
+                if extent:
+                    where[f"{name}_x0"], where[f"{name}_x1"] = round(extent[0], 1), round(extent[1], 1)
             row.append(Cell(t, where))
         items.append((cells[cis[0]]["y0"], row, True))
     return items
@@ -746,25 +751,28 @@ def _pp_straight(im, page_no, deadline):
     inside, loose = _words_by_cell(words, cells)
     clean, _ = _prepare(g)
     cbw = clean.point(lambda p: 0 if p < 170 else 255)
-    texts, unread = {}, []
+    texts, unread, ink = {}, [], {}
     for ci, c in enumerate(cells):
         ws = sorted(inside.get(ci, []), key=lambda w: (w["top"] // 20, w["x0"]))
+        box = _ink_box(cbw, (c["x0"], c["y0"], c["x1"], c["y1"]), pad=4)
         if ws:
             texts[ci] = (_pp_cell_text(_join(ws)), min(w["conf"] for w in ws))
+            ink[ci] = ((min(w["x0"] for w in ws), max(w["x1"] for w in ws)), box and (box[0], box[2]))
             continue
-        box = _ink_box(cbw, (c["x0"], c["y0"], c["x1"], c["y1"]), pad=4)
         if box is None:
             texts[ci] = ("", None)          # no ink: a printed blank
         else:
             unread.append((ci, clean.crop((max(0, box[0] - 4), max(0, box[1] - 4), box[2] + 4, box[3] + 4))))
             texts[ci] = ("", 0.0)
+            ink[ci] = (None, (box[0], box[2]))
     for (ci, _), (t, conf) in zip(unread, _pp_rec([c for _, c in unread])):
         if t:
             texts[ci] = (_pp_cell_text(t), conf)
+            ink[ci] = (ink[ci][1], ink[ci][1])     # read from the crop of its ink: the words stand there
     for ci, (t, _) in texts.items():
         if t and _garbled(t):
             texts[ci] = ("", 0.0)           # ink that reads as neither a number nor a label
-    items = _grid_rows(cells, texts, page_no, keep_unread=True)
+    items = _grid_rows(cells, texts, page_no, keep_unread=True, ink=ink)
     for line in _pp_lines(loose):
         items.append((min(w["top"] for w in line), [Cell(_join(line), {"page": page_no})], False))
     items.sort(key=lambda it: it[0])

@@ -102,3 +102,69 @@ def test_a_garbled_cell_is_unread_ink_not_a_label():
     from parsers.ocr import _garbled
     assert [t for t in ("#", "A", "0品", "MO5", "有") if _garbled(t)] == ["#", "A", "0品", "MO5", "有"]
     assert [t for t in ("0", "20000", "/", "—", "无", "规章", "总计", "3其他", "1.属于国家秘密") if _garbled(t)] == []
+
+
+def _section4_rows(value_cells):
+    """Table 四 as a scanned grid gives it: its two headings, a header row the seal made
+    unreadable, and the value row (cells with where they stand and where their words are)."""
+    from parsers.model import Cell
+    header = [Cell(t, {"page": 2, "row": 1, "col": i, "x": 100 + 200 * i, "x1": 300 + 200 * i})
+              for i, t in enumerate(["行政复议", "行政诉讼"])]
+    garbled = [Cell("结果维持结果纠正其他结果尚未审结", {"page": 2, "row": 2, "col": 0, "x": 100, "x1": 1600})]
+    return [header, garbled, value_cells]
+
+
+def _cell(text, col, span=1, text_col=None, ink=None, conf=95.0):
+    """A value cell of table 四's row (15 columns, 100 px each from x=100)."""
+    from parsers.model import Cell
+    x = 100 + 100 * col
+    where = {"page": 2, "row": 3, "col": col, "x": x, "x1": x + 100 * span, "conf": conf}
+    if text:
+        tx = 100 + 100 * (col if text_col is None else text_col) + 45
+        where.update(text_x0=tx, text_x1=tx + 10, ink_x0=tx, ink_x1=tx + 10)
+    if ink:
+        where.update(ink_x0=ink[0], ink_x1=ink[1])
+    return Cell(text, where)
+
+
+def test_table_four_short_of_cells_is_placed_by_its_equal_columns():
+    """A seal over table 四: the scan lost a cell (no rule around it) and the rule between two
+    others (one cell twice as wide, its value in its right half). The columns are of one width,
+    so each value goes under its own column; the column with no cell is not known (null, not a
+    blank), the swallowed half with no ink is a printed blank."""
+    from parsers.mapping import map_rows, tokenize
+    values = [3, 1, 0, 0, 4, 2, 0, 1, 0, 3, 0, 0, 1, 0, 1]
+    cells = [_cell(str(values[c]), c) for c in range(15) if c not in (6, 7, 8, 9)]
+    cells.append(_cell("0", 7, span=2, text_col=8))            # columns 7–8 one cell, value in 8
+    cells.sort(key=lambda c: c.where["x"])
+    m, _ = map_rows(tokenize(_section4_rows(cells)), "2021", strict=True)
+    keys = [k for k in m.fields if k.startswith(("review_", "suit_"))]
+    got = [m.fields[k] for k in keys]
+    assert got == [3, 1, 0, 0, 4, 2, None, None, 0, None, 0, 0, 1, 0, 1], got
+    assert keys[7] in m.blank and keys[6] not in m.blank and keys[9] not in m.blank
+    assert any("equal widths" in n for n in m.notes)
+
+
+def test_unread_ink_in_a_lost_column_is_not_a_blank():
+    """The same row, the wide cell's ink reaching both halves (a digit under the seal): the value
+    read stays under its column, the other half is not known rather than blank."""
+    from parsers.mapping import map_rows, tokenize
+    cells = [_cell("1", c) for c in range(15) if c not in (7, 8)]
+    wide = _cell("2", 7, span=2, text_col=7, ink=(845, 960))
+    cells.append(wide)
+    cells.sort(key=lambda c: c.where["x"])
+    m, _ = map_rows(tokenize(_section4_rows(cells)), "2021", strict=True)
+    keys = [k for k in m.fields if k.startswith(("review_", "suit_"))]
+    assert [m.fields[k] for k in keys[6:9]] == [1, 2, None]
+    assert keys[8] not in m.blank
+
+
+def test_ink_nothing_could_read_is_not_a_printed_blank():
+    """A scanned cell with ink and no reading is a value not known: null, and not counted among
+    the printed blanks (which would let the report pass its reading check)."""
+    from parsers.mapping import map_rows, tokenize
+    cells = [_cell(str(c % 3), c) for c in range(15)]
+    cells[4] = _cell("", 4, conf=0.0)
+    m, _ = map_rows(tokenize(_section4_rows(cells)), "2021", strict=True)
+    assert m.fields["review_total"] is None and "review_total" not in m.blank
+    assert m.fields["review_pending"] == 0
