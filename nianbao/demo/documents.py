@@ -5,6 +5,10 @@ A *report* is a plain dict::
     {"format": "2021" | "2019", "year": 2023, "title": "...", "agency": "...",
      "fields": {<every key of parsers.schema.field_keys(format)>: number or None}}
 
+and optionally the text a portal gives it: ``"published"`` (ISO date of the page and the
+signature; otherwise a day in January of the next year), ``"overview"`` and ``"problems"``
+(paragraphs printed under 一、总体情况 and 五、存在的主要问题及改进情况 instead of the generic ones).
+
 ``random_report`` invents one whose numbers obey every sum rule of ``schema.yaml``;
 ``render`` prints it as a whole document (title, prose, the three statutory tables laid out like
 the official form, closing sections, signature) in one of the media that portals publish:
@@ -475,6 +479,9 @@ def build_doc(report: dict, quirks: frozenset = frozenset(), split_tables: bool 
     short = re.sub(r"(人民政府办公室|人民政府|办公室)$", "", agency) or agency
     day = rng.randint(10, 31)
     date = f"{year + 1}年1月{day}日"
+    if report.get("published"):
+        y, m, d = (int(x) for x in report["published"].split("-"))
+        date = f"{y}年{m}月{d}日"
     total_new = _v(f, schema.req_key("new", "total"))
     granted = _v(f, schema.req_key("granted", "total"))
     web = rng.randint(800, 15000)
@@ -484,17 +491,10 @@ def build_doc(report: dict, quirks: frozenset = frozenset(), split_tables: bool 
                         f"{agency}编制本报告。本报告中所列数据统计期限为{year}年1月1日至{year}年12月31日。"
                         f"本报告电子版可在{short}门户网站查阅或下载。如对本报告有疑问，请与{short}政务公开办公室联系。"))
     blocks.append(("h", "一、总体情况"))
-    blocks.append(("p", f"（一）主动公开方面。{year}年，{short}坚持以公开为常态、不公开为例外，围绕重点领域持续深化信息公开，"
-                        f"全年通过政府门户网站发布各类政府信息{web}条，其中政策文件{rng.randint(5, 80)}件，"
-                        f"政策解读{rng.randint(3, 60)}篇；行政许可处理决定{_v(f, decision_key)}件。"))
-    blocks.append(("p", f"（二）依申请公开方面。全年共收到政府信息公开申请{total_new}件，"
-                        f"其中予以公开{granted}件，均在法定期限内答复，未发生因答复不规范引发的问题。"))
-    blocks.append(("p", "（三）政府信息管理方面。严格落实信息发布“三审”制度，对现行有效的行政规范性文件进行全面梳理并集中统一公开，"
-                        "及时清理过期失效信息。"))
-    blocks.append(("p", "（四）平台建设方面。持续优化政府门户网站政府信息公开专栏，完善检索功能，统筹政务新媒体发布，"
-                        "提升信息查询利用的便捷度。"))
-    blocks.append(("p", "（五）监督保障方面。将政务公开工作纳入年度目标绩效考核，组织开展业务培训"
-                        f"{rng.randint(1, 6)}次，推动各项工作任务落实落地。"))
+    if report.get("overview"):
+        blocks += [("p", text) for text in report["overview"]]
+    else:
+        _generic_overview(blocks, rng, f, year, short, total_new, granted, web, decision_key)
     blocks.append(("h", "二、主动公开政府信息情况"))
     blocks.append(("table", grid_section2(report, st)))
     blocks.append(("h3", "三、收到和处理政府信息公开申请情况"))
@@ -507,15 +507,33 @@ def build_doc(report: dict, quirks: frozenset = frozenset(), split_tables: bool 
     blocks.append(("h", "四、政府信息公开行政复议、行政诉讼情况"))
     blocks.append(("table", grid_section4(report, st)))
     blocks.append(("h", "五、存在的主要问题及改进情况"))
-    blocks.append(("p", f"{year}年，{short}政府信息公开工作取得了一定成效，但仍存在一些不足：一是政策解读形式还不够丰富；"
-                        "二是部分栏目信息更新不够及时；三是工作人员业务能力有待进一步提升。"))
-    blocks.append(("p", f"{year + 1}年，我们将进一步健全信息发布审核机制，丰富政策解读形式，加强业务培训，"
-                        "不断提升政府信息公开工作质量。"))
+    if report.get("problems"):
+        blocks += [("p", text) for text in report["problems"]]
+    else:
+        blocks.append(("p", f"{year}年，{short}政府信息公开工作取得了一定成效，但仍存在一些不足：一是政策解读形式还不够丰富；"
+                            "二是部分栏目信息更新不够及时；三是工作人员业务能力有待进一步提升。"))
+        blocks.append(("p", f"{year + 1}年，我们将进一步健全信息发布审核机制，丰富政策解读形式，加强业务培训，"
+                            "不断提升政府信息公开工作质量。"))
     blocks.append(("h", "六、其他需要报告的事项"))
     blocks.append(("p", f"{year}年度未收取信息处理费，无其他需要报告的事项。"))
     blocks.append(("sign", agency))
     blocks.append(("sign", date))
     return _Doc(blocks, report["title"], date)
+
+
+def _generic_overview(blocks, rng, f, year, short, total_new, granted, web, decision_key) -> None:
+    """The five paragraphs of 一、总体情况 every generated report prints unless given its own."""
+    blocks.append(("p", f"（一）主动公开方面。{year}年，{short}坚持以公开为常态、不公开为例外，围绕重点领域持续深化信息公开，"
+                        f"全年通过政府门户网站发布各类政府信息{web}条，其中政策文件{rng.randint(5, 80)}件，"
+                        f"政策解读{rng.randint(3, 60)}篇；行政许可处理决定{_v(f, decision_key)}件。"))
+    blocks.append(("p", f"（二）依申请公开方面。全年共收到政府信息公开申请{total_new}件，"
+                        f"其中予以公开{granted}件，均在法定期限内答复，未发生因答复不规范引发的问题。"))
+    blocks.append(("p", "（三）政府信息管理方面。严格落实信息发布“三审”制度，对现行有效的行政规范性文件进行全面梳理并集中统一公开，"
+                        "及时清理过期失效信息。"))
+    blocks.append(("p", "（四）平台建设方面。持续优化政府门户网站政府信息公开专栏，完善检索功能，统筹政务新媒体发布，"
+                        "提升信息查询利用的便捷度。"))
+    blocks.append(("p", "（五）监督保障方面。将政务公开工作纳入年度目标绩效考核，组织开展业务培训"
+                        f"{rng.randint(1, 6)}次，推动各项工作任务落实落地。"))
 
 
 def _agency_from_title(title: str) -> str:

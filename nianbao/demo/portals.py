@@ -11,6 +11,9 @@ notice about compiling reports, news), a too-large attachment, and ETag / Last-M
 For tests: ``h = start(port=0)`` (free ports) → ``h.urls`` ({key: home URL}), ``h.portals``
 ({key: Portal}), ``h.expected`` (what a correct crawl must find), ``h.requests(key)`` (requests
 per path seen by the portal), ``h.change(key, path)`` (new bytes for a document), ``h.stop()``.
+Two portals are only started when asked for (``start(0, keys=("findings",))``): ``county``, a
+county column of real size (the crawl bench), and ``findings``, a county whose reports over two
+years hold one of each finding of ``nianbao.findings`` (``build_findings``).
 Every portal also answers ``/__admin/stats``, ``/__admin/reset``, ``/__admin/change?path=``,
 ``/__admin/delay?ms=`` over HTTP (not logged).
 """
@@ -784,8 +787,182 @@ def build_county(c: Content, reports: int = 240, per_page: int = 20) -> Portal:
     return p
 
 
+
+# ----------------------------------------------------------------------------- the findings county
+FINDINGS_COUNTY = "示范县"
+FINDINGS_DEPARTMENTS = ("财政局", "教育局", "卫生健康局", "自然资源局", "住房和城乡建设局", "市场监督管理局", "农业农村局")
+
+
+def findings_years(today=None) -> tuple[int, int]:
+    """The two report years of the findings portal: the latest year whose reports were due by
+    today (the departments' deadline, 31 January, has passed) and the year before. Relative to
+    the clock because ``publish`` judges missing reports against today: the year after the
+    second is never due yet, so only the report designed to be missing is."""
+    import datetime as dt
+    today = today or dt.date.today()
+    second = today.year - 1 if today > dt.date(today.year, 1, 31) else today.year - 2
+    return second - 1, second
+
+
+# What each year of a report says under 一 and 五, the requests sentence apart: different words
+# each year, so that only the report built to repeat its previous year reads as copied.
+_OVERVIEW = {
+    0: ("（一）主动公开。{year}年，{short}围绕年度重点工作，在门户网站公开政策文件、财政预决算、重大项目进展等信息，"
+        "累计更新栏目信息{a}条，对规范性文件逐件进行合法性审核后公开。",
+        "（三）政府信息管理。建立公开属性源头认定机制，拟制公文时同步明确公开方式，全年开展信息发布前保密审查{b}次。",
+        "（四）平台建设。完成政府信息公开专栏目录调整，新增办事指南和常见问题栏目，栏目设置与上级指导目录保持一致。"),
+    1: ("（一）主动公开。{year}年，{short}聚焦群众关切，重点公开惠民惠农补贴发放、教育医疗、生态环境等民生领域信息，"
+        "新发布信息{a}条，集中清理失效文件并逐件标注效力状态。",
+        "（三）解读回应。坚持政策文件与解读方案同步谋划，采用图文、视频、问答等形式解读重要政策{b}件，对网民留言做到当日转办、限时回复。",
+        "（四）制度保障。修订政府信息公开申请办理流程，明确登记、审核、答复、归档各环节时限，并将公开工作纳入年度考核。"),
+}
+_PROBLEMS = {
+    0: ("存在的问题：一是政策文件配套解读数量偏少；二是基层公开人员变动频繁，业务衔接不够顺畅。",
+        "改进措施：建立解读材料与政策文件同步起草、同步审签、同步发布机制，定期组织业务交流。"),
+    1: ("存在的问题：一是部分领域信息发布仍不够及时；二是依申请公开答复文书的规范性有待提高。",
+        "改进措施：完善信息发布提醒机制，编写答复文书参考范本，邀请法律顾问参与疑难申请的研判。"),
+}
+
+
+def _findings_text(rep: dict, words: int, *, area: str = "全年", received: int | None = None) -> None:
+    """Give ``rep`` its prose: the paragraphs of word set ``words`` of ``_OVERVIEW`` and
+    ``_PROBLEMS``, and a sentence stating the requests ``area`` received (its table's number, or
+    ``received`` where the text is to contradict the table) and granted."""
+    import random
+    f, year, agency = rep["fields"], rep["year"], rep["agency"]
+    rng = random.Random(f"findings/{agency}/{year}")
+    short = agency.removesuffix("人民政府")
+    first, third, fourth = (t.format(year=year, short=short, a=rng.randint(300, 2000), b=rng.randint(2, 40))
+                            for t in _OVERVIEW[words])
+    requests = (f"（二）依申请公开。{area}共收到政府信息公开申请"
+                f"{f['req_new_total'] if received is None else received}件，其中予以公开{f['req_granted_total']}件，"
+                "均在法定期限内答复。")
+    rep["overview"] = [first, requests, third, fourth]
+    rep["problems"] = list(_PROBLEMS[words])
+
+
+def _continue_from(prev: dict, rep: dict) -> None:
+    """Make ``rep`` the year after ``prev`` for the same agency: 上年结转 of each applicant column
+    equals prev's 结转下年度继续办理, and 现行有效件数 equals prev's plus 制发 minus 废止; the
+    sum rules of the form still hold (the difference goes to 予以公开, or to 新收)."""
+    from parsers import schema
+    f, p = rep["fields"], prev["fields"]
+    cols = [c for c in schema.section3_columns() if c != "total"]
+    for c in cols:
+        d = p[schema.req_key("carried_out", c)] - f[schema.req_key("carried_in", c)]
+        f[schema.req_key("carried_in", c)] += d
+        if d >= 0:
+            f[schema.req_key("granted", c)] += d
+            f[schema.req_key("outcome_total", c)] += d
+        else:
+            f[schema.req_key("new", c)] -= d
+    _section3_totals(f)
+    for stem in ("regulations", "normative_docs"):
+        before, issued = p[f"{stem}_in_force"], f[f"{stem}_issued"]
+        f[f"{stem}_repealed"] = min(f[f"{stem}_repealed"], before + issued)
+        f[f"{stem}_in_force"] = before + issued - f[f"{stem}_repealed"]
+
+
+def _section3_totals(f: dict) -> None:
+    from parsers import schema
+    cols = [c for c in schema.section3_columns() if c != "total"]
+    for row in schema.section3_rows("2021"):
+        f[schema.req_key(row, "total")] = sum(f[schema.req_key(row, c)] for c in cols)
+
+
+def build_findings(c: Content, today=None) -> Portal:
+    """A county portal (TRS pages) whose reports over two years hold one of each finding of
+    ``nianbao.findings`` at a known place (years from :func:`findings_years`, Y1 and Y2), and
+    nothing else a finding would point at:
+
+    - ``late``: 示范县财政局's Y1 report states 发布时间 20 February of Y2 (deadline 31 January);
+      示范县人民政府's Y1 report, 25 March, is on time (a government's deadline is 31 March);
+    - ``missing``: 示范县教育局 reported for Y1, has no Y2 report;
+    - ``edited``: 示范县卫生健康局's Y2 page, after ``change`` (the next night), prints another
+      行政处罚 number at the same URL (``changeable``);
+    - ``carry_over``: 示范县自然资源局's Y2 上年结转 (自然人) is 3 more than its Y1 结转下年度;
+    - ``stock``: 示范县住房和城乡建设局's Y2 行政规范性文件 现行有效件数 is 5 more than Y1's plus
+      制发 minus 废止;
+    - ``prose``: 示范县市场监督管理局's Y2 text says 40 more requests received than its table;
+    - ``copied``: 示范县城关镇人民政府's Y2 text repeats its Y1 text;
+    - ``units``: 示范县人民政府's Y1 report speaks for the whole county (全县各行政机关共收到…)
+      with fewer requests than its departments' Y1 reports add up to; 示范县退役军人事务局
+      reports only for Y2 (a unit without a Y1 report).
+
+    Every other pair of years continues (carried over, in force) and is worded differently.
+    The township is not a linked unit: its county is not in the division table, so ``publish``
+    gives it no parent (departments get theirs from the county in their name)."""
+    y1, y2 = findings_years(today)
+    county = FINDINGS_COUNTY
+    gov, town = f"{county}人民政府", f"{county}城关镇人民政府"
+    p = Portal("findings", gov, "trs")
+    p.add("/", page(gov, "<a href=\"/\">首页</a><a href=\"/xxgk/index.html\">政府信息公开</a>"))
+    p.add("/xxgk/index.html", page("政府信息公开", links([("政府信息公开年报", "/xxgk/ndbg/index.html")])))
+    d = "/xxgk/ndbg"
+    reps: dict = {}             # (agency, year) -> report
+    wording: dict = {}          # (agency, year) -> (word set of _OVERVIEW, what its requests sentence says)
+
+    def report(agency, year, published, words, rep=None, **stated):
+        rep = rep or c.report(200 + len(reps), agency=agency, year=year)
+        rep["published"] = published
+        reps[(agency, year)], wording[(agency, year)] = rep, (words, stated)
+        return rep
+
+    depts = [f"{county}{name}" for name in FINDINGS_DEPARTMENTS]
+    for k, agency in enumerate(depts + [town]):
+        report(agency, y1, f"{y2}-02-20" if agency.endswith("财政局") else f"{y2}-01-{10 + k:02d}", 0)
+    for k, agency in enumerate(depts + [town, f"{county}退役军人事务局"]):
+        if agency.endswith("教育局"):
+            continue
+        rep = report(agency, y2, f"{y2 + 1}-01-{10 + k:02d}", 0 if agency == town else 1)
+        if (agency, y1) in reps:
+            _continue_from(reps[(agency, y1)], rep)
+        f = rep["fields"]
+        if agency.endswith("自然资源局"):
+            for row in ("carried_in", "granted", "outcome_total"):
+                f[f"req_{row}_natural_person"] += 3
+            _section3_totals(f)
+        elif agency.endswith("住房和城乡建设局"):
+            f["normative_docs_in_force"] += 5
+        elif agency.endswith("市场监督管理局"):
+            wording[(agency, y2)] = (1, {"received": f["req_new_total"] + 40})
+    # the county's whole-area report: fewer requests than its departments' reports add up to
+    units = sum(reps[(a, y1)]["fields"]["req_new_total"] for a in depts)
+    seed = next(s for s in range(1000) if c.docs.random_report("2021", y1, gov, s)["fields"]["req_new_total"] < units)
+    report(gov, y1, f"{y2}-03-25", 0, rep=c.docs.random_report("2021", y1, gov, seed), area="全县各行政机关")
+    _continue_from(reps[(gov, y1)], report(gov, y2, f"{y2 + 1}-01-28", 1))
+
+    arts = []
+    for (agency, year), rep in reps.items():
+        words, stated = wording[(agency, year)]
+        _findings_text(rep, words, **stated)
+        date = rep["published"].replace("-", "")
+        path = f"{d}/{date[:6]}/t{date}_{7000 + len(arts)}.html"
+        p.add(path, c.render(rep, "html"))
+        arts.append((rep["published"], rep["title"], path))
+        if agency.endswith("卫生健康局") and year == y2:
+            def edited(version, rep=rep):
+                new = copy.deepcopy(rep)
+                new["fields"]["penalty_decisions"] += 15 * version
+                return c.render(new, "html")
+            p.state[("changer", path)] = edited
+            p.changeable = [path]
+    arts.sort(reverse=True)         # the newest first, as columns list them
+    per_page = 10
+    pages = [arts[i:i + per_page] for i in range(0, len(arts), per_page)]
+    for k, chunk in enumerate(pages):
+        items = "".join(f"<li><a href=\".{html.escape(h[len(d):])}\" title=\"{html.escape(t)}\" target=\"_blank\">"
+                        f"{html.escape(t)}</a><span>{day}</span></li>" for day, t, h in chunk)
+        p.add(f"{d}/{'index.html' if k == 0 else f'index_{k}.html'}",
+              page("政府信息公开年报", f"<ul class=\"list\">{items}</ul>"
+                   f'<div class="page"><script>createPageHTML({len(pages)}, {k}, "index", "html");</script></div>'))
+    p.reports = [h for _, _, h in arts]
+    p.documents = list(p.reports)
+    return p
+
 BUILDERS = {"generic": build_generic, "trs": build_trs, "hanweb": build_hanweb,
-            "gdzwfw": build_gdzwfw, "epoint": build_epoint, "walled": build_walled, "county": build_county}
+            "gdzwfw": build_gdzwfw, "epoint": build_epoint, "walled": build_walled, "county": build_county,
+            "findings": build_findings}
 
 
 class _Handler(Handler):
