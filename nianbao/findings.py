@@ -10,18 +10,19 @@ Kinds (``findings.kind``), each with its evidence (JSON) and the reports it rest
   date anywhere are not judged.
 - ``missing``: an agency that published a report for the year before and none for this one,
   once this year's deadline has passed.
-- ``edited``: a document that changed at the same URL after publication, its report compared
-  field by field with the previous version's (every changed cell in ``report_edits``).
+- ``edited``: a document that changed at the same URL after publication, each version's report
+  compared field by field with the one before it (every changed cell in ``report_edits``).
 - ``carry_over``: 结转下年度继续办理 of year Y differs from 上年结转政府信息公开申请数量 of year
   Y+1 (per applicant column) for the same agency.
 - ``stock``: 现行有效件数 of year Y+1 differs from that of year Y plus 本年制发件数 minus 本年废止件数
   (regulations, normative documents).
 - ``prose``: a number the report states in its text (requests received, granted) differs from its
-  own table.
+  own table. A sentence about the whole area (全县各单位共收到 …) is not about its own table.
 - ``copied``: the report's prose repeats most of the same agency's previous year (similarity of
-  the text outside the tables).
+  its sentences: the text ending in 。 outside the tables, so that a page's menus, footers and
+  table labels, the same every year, do not count).
 - ``units``: a people's government whose report speaks for its whole area (全县 / 全区 / 全市 …
-  收到 …) and whose totals (requests received, reviews, lawsuits) differ from the sum of its
+  收到 …) and whose totals (requests received, reviews, lawsuits) fall below the sum of its
   units' reports for that year (its departments and townships, ``agencies.parent_id``); the
   units with no report that year are listed.
 
@@ -42,7 +43,12 @@ GOVERNMENT_LEVELS = ("省级", "市级", "县级")
 UNIT_TOTALS = (("req_new_total", "收到申请"), ("review_total", "行政复议"), ("suit_direct_total", "行政诉讼"))
 _WHOLE_AREA = re.compile(r"全(?:县|区|市|省|旗|州|盟)[^。；\n]{0,24}(?:收到|受理)")
 
-_PAGE_DATE = re.compile(r"(?:发布日期|发布时间|成文日期|公开日期|日期)[:：\s]*((?:19|20)\d\d)[-年/.](\d{1,2})[-月/.](\d{1,2})")
+_DATE = r"[:：\s]*((?:19|20)\d\d)[-年/.](\d{1,2})[-月/.](\d{1,2})"
+_PAGE_DATE = re.compile(r"(?:发布日期|发布时间|公开日期)" + _DATE)
+_SIGNED_DATE = re.compile(r"(?<!发布)(?<!公开)(?:成文日期|日期)" + _DATE)   # the signature's date: after the URL's
+_MENU_LINE = re.compile(r"\S+\s+\S+\s+\S+\s+\S")
+_NUMBER_SPACED = re.compile(r"\s*\d[\d.,]*\s*")          # 收到申请 12 件: spaces a PDF sets around numbers
+_WHOLE_AREA_WORD = re.compile(r"全(?:县|区|市|省|旗|州|盟)")
 _URL_DATES = (re.compile(r"/t((?:19|20)\d\d)(\d\d)(\d\d)_"), re.compile(r"/art/((?:19|20)\d\d)/(\d{1,2})/(\d{1,2})/"),
               re.compile(r"/((?:19|20)\d\d)-?(\d\d)-?(\d\d)/"), re.compile(r"[/_]((?:19|20)\d\d)(\d\d)(\d\d)[/_.]"))
 _PROSE = (
@@ -60,17 +66,21 @@ def deadline(agency: str | None, level: str | None, year: int) -> dt.date:
 
 
 def publication_date(text: str | None, *urls: str | None) -> tuple[dt.date | None, str | None]:
-    """The date a report was published and where it was read: ``page`` (the date the page
-    states) or ``url`` (the date in its address)."""
-    for m in _PAGE_DATE.finditer((text or "")[:3000]):
-        d = _date(m)
-        if d:
-            return d, "page"
+    """The date a report was published and where it was read: ``page`` (the publication date the
+    page states), ``url`` (the date in its address) or ``signed`` (成文日期 or a bare 日期, which
+    may be the day it was signed rather than published)."""
+    head = (text or "")[:3000]
+    for m in _PAGE_DATE.finditer(head):
+        if _date(m):
+            return _date(m), "page"
     for url in urls:
         for pat in _URL_DATES:
             m = pat.search(url or "")
             if m and _date(m):
                 return _date(m), "url"
+    for m in _SIGNED_DATE.finditer(head):
+        if _date(m):
+            return _date(m), "signed"
     return None, None
 
 
@@ -82,9 +92,14 @@ def _date(m) -> dt.date | None:
 
 
 def _prose_of(text: str) -> str:
-    """The report's text outside its tables, without digits (the numbers change every year)."""
-    lines = [ln for ln in (text or "").splitlines() if "\t" not in ln and len(ln) > 20]
-    return re.sub(r"[\d\s，。、；：（）()《》“”,.:;%]+", "", "".join(lines))
+    """The report's sentences: its text outside the tables (lines without a tab) and outside a
+    page's menus and footers (lines of three or more words set apart by spaces), lines joined (a
+    PDF wraps a sentence over lines), up to its last 。, without digits (the numbers change every
+    year). What ends in no 。 (headings, a footer's last words) drops out."""
+    body = "".join(ln.strip() for ln in (text or "").splitlines()
+                   if "\t" not in ln and not _MENU_LINE.search(_NUMBER_SPACED.sub("0", ln.strip())))
+    sentences = [s for s in body.split("。")[:-1] if len(s) >= 10]
+    return re.sub(r"[\d\s，。、；：（）()《》“”,.:;%]+", "", "".join(sentences))
 
 
 def similarity(a: str, b: str) -> float:
@@ -193,12 +208,18 @@ def _report_findings(r, text, finding, timeliness, labels):
                 f"{r.get('agency') or '该机关'}{r['year']}年度报告于{date.isoformat()}发布，晚于法定期限{due.isoformat()}（{late}天）",
                 {"published_on": date.isoformat(), "date_source": source, "deadline": due.isoformat(), "days_late": late})
     for key, what, pat in _PROSE:
-        m = pat.search(text)
+        m = next((m for m in pat.finditer(text) if not _about_whole_area(text, m)), None)
         table = r.get(key)
         if m and table is not None and int(m.group(1)) != int(table):
             finding("prose", "medium", r, f"正文称{what}{m.group(1)}件，表格为{int(table)}件",
                     {"field": key, "label": labels.get(key, key), "text": m.group(0), "text_value": int(m.group(1)),
                      "table_value": table})
+
+
+def _about_whole_area(text: str, m) -> bool:
+    """Whether the sentence of match ``m`` speaks for the whole area (全县各单位共收到 …)."""
+    start = max(text.rfind("。", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
+    return bool(_WHOLE_AREA_WORD.search(text[start:m.end()]))
 
 
 def _agency_findings(years: dict, finding, today):
@@ -269,12 +290,13 @@ def _unit_findings(db, totals, whole_area, finding):
 
 
 def _edits(db, labels) -> list[dict]:
-    """Every cell that changed between two versions of a document at the same URL."""
+    """Every cell that changed between a version of a document at the same URL and the version
+    before it (a page edited twice gives both edits)."""
     field_cols = [c for c in db["reports"].columns_dict if c in labels]
     pairs = db.query("""select new.id as new_id, old.id as old_id from reports new
         join reports old on old.document_url = new.document_url and old.id < new.id
-        where new.is_current = 1 and old.id = (select max(o.id) from reports o
-                                               where o.document_url = new.document_url and o.id < new.id)""")
+        where old.id = (select max(o.id) from reports o
+                        where o.document_url = new.document_url and o.id < new.id)""")
     out = []
     for p in list(pairs):
         new = dict(next(db.query("select * from reports where id = ?", [p["new_id"]])))

@@ -395,7 +395,8 @@ def build_metadata(db_name: str = "nianbao", archive_dir: str | Path | None = No
                     },
                     "timeliness": {
                         "title": "发布日期与期限",
-                        "columns": {"report_id": "报告编号", "published_on": "发布日期", "date_source": "日期来源（page 页面所载；url 地址中的日期）",
+                        "columns": {"report_id": "报告编号", "published_on": "发布日期",
+                                    "date_source": "日期来源（page 页面所载发布日期；url 地址中的日期；signed 成文日期）",
                                     "deadline": "法定期限", "days_late": "逾期天数（负数为提前）"},
                     },
                     "report_values": {

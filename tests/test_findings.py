@@ -164,3 +164,52 @@ def test_publication_date_from_the_page_then_the_url():
     d, src = publication_date("", "http://x/art/2024/2/3/art_12_34.html")
     assert (d.isoformat(), src) == ("2024-02-03", "url")
     assert publication_date("", "http://x/content/post_123.html") == (None, None)
+    assert publication_date("成文日期：2024年1月2日", "http://x/t20240301_1.html")[1] == "url"   # signed, not published
+    d, src = publication_date("示例县人民政府\n成文日期：2024年1月2日", "http://x/content/post_123.html")
+    assert (d.isoformat(), src) == ("2024-01-02", "signed")
+
+
+MENU = "\n".join(["首页 政府信息公开 政策文件 政府信息公开年报 机构职能 法定主动公开内容 重点领域信息公开 网站地图",
+                  "主办单位 示例县人民政府办公室 承办单位 示例县大数据中心 联系我们 版权所有 网站标识码 备案号",
+                  "政府信息公开指南 政府信息公开制度 依申请公开 政府信息公开年报 政策解读 回应关切 互动交流",
+                  "财政预决算 重大建设项目 公共资源配置 社会公益事业 乡村振兴 生态环境 安全生产 食品药品监管",
+                  "县长信箱 在线访谈 征集调查 办事服务 个人办事 法人办事 便民服务 投资项目在线审批监管平台",
+                  "您当前所在位置 当前位置 字号 大 中 小 打印本页 关闭窗口 分享到 微信 微博 扫一扫在手机打开当前页"])
+
+
+@pytest.fixture(scope="module")
+def quirks(tmp_path_factory):
+    """Reports that look like findings and are not (a page's menus repeated each year, a
+    sentence about the whole county), and a page edited twice."""
+    db = tmp_path_factory.mktemp("quirks") / "nianbao.db"
+    s = Store(db)
+    county, office = "示例县人民政府", "示例县司法局"
+    _record(s, county, 2023, "http://www.example-county.gov.cn/ndbg/t20240320_1.html", seed=11, fields={"req_new_total": 12},
+            text=f"{county}2023年政府信息公开工作年度报告\n全县各行政机关共收到政府信息公开申请500件，本机关收到12件。\n{PROSE}")
+    years = {2022: "本年度我们围绕法治政府建设公开行政执法信息，逐项梳理执法事项清单并按季度更新，组织执法人员培训两次。",
+             2023: "本年度重点完善复议诉讼信息发布，公布典型案例，开通线上咨询渠道，对群众留言做到当日转办限时答复。"}
+    for year, sentence in years.items():
+        _record(s, office, year, f"http://www.example-county.gov.cn/sfj/ndbg/t{year + 1}0120_{year}.html", seed=year,
+                text=f"{MENU}\n{office}{year}年政府信息公开工作年度报告\n{sentence}\n{MENU}")
+    url = "http://www.example-county.gov.cn/rsj/ndbg/t20240125_9.html"
+    _, f = _record(s, "示例县人力资源和社会保障局", 2023, url, seed=12, text="短")
+    for n in (1, 2):
+        _record(s, "示例县人力资源和社会保障局", 2023, url, seed=12, text="短",
+                change={"req_new_natural_person": f["req_new_natural_person"] + n})
+    publish(db)
+    return db
+
+
+def test_a_sentence_about_the_whole_county_is_not_a_contradiction(quirks):
+    assert _findings(quirks, "prose") == []
+
+
+def test_menus_the_same_every_year_do_not_make_a_copy(quirks):
+    assert _findings(quirks, "copied") == []
+
+
+def test_a_page_edited_twice_gives_both_edits(quirks):
+    edits = _findings(quirks, "edited")
+    assert len(edits) == 2 and edits[0]["report_id"] != edits[1]["report_id"]
+    changes = sorted((c["old"], c["new"]) for e in edits for c in json.loads(e["evidence"])["changes"])
+    assert len(changes) == 2 and changes[0][1] == changes[1][0]           # v1 → v2, then v2 → v3
