@@ -46,8 +46,8 @@ _WHOLE_AREA = re.compile(r"全(?:县|区|市|省|旗|州|盟)[^。；\n]{0,24}(?
 _DATE = r"[:：\s]*((?:19|20)\d\d)[-年/.](\d{1,2})[-月/.](\d{1,2})"
 _PAGE_DATE = re.compile(r"(?:发布日期|发布时间|公开日期)" + _DATE)
 _SIGNED_DATE = re.compile(r"(?<!发布)(?<!公开)(?:成文日期|日期)" + _DATE)   # the signature's date: after the URL's
-_MENU_LINE = re.compile(r"\S+\s+\S+\s+\S+\s+\S")
-_NUMBER_SPACED = re.compile(r"\s*\d[\d.,]*\s*")          # 收到申请 12 件: spaces a PDF sets around numbers
+_NOT_WORDS = re.compile(r"[\d\s，。、；：（）()《》“”,.:;%]+")
+_NUMBER_SPACED = re.compile(r"[ \u3000]*\d[\d.,]*[ \u3000]*")     # 收到申请 12 件: spaces a PDF sets around numbers
 _WHOLE_AREA_WORD = re.compile(r"全(?:县|区|市|省|旗|州|盟)")
 _URL_DATES = (re.compile(r"/t((?:19|20)\d\d)(\d\d)(\d\d)_"), re.compile(r"/art/((?:19|20)\d\d)/(\d{1,2})/(\d{1,2})/"),
               re.compile(r"/((?:19|20)\d\d)-?(\d\d)-?(\d\d)/"), re.compile(r"[/_]((?:19|20)\d\d)(\d\d)(\d\d)[/_.]"))
@@ -92,14 +92,19 @@ def _date(m) -> dt.date | None:
 
 
 def _prose_of(text: str) -> str:
-    """The report's sentences: its text outside the tables (lines without a tab) and outside a
-    page's menus and footers (lines of three or more words set apart by spaces), lines joined (a
-    PDF wraps a sentence over lines), up to its last 。, without digits (the numbers change every
-    year). What ends in no 。 (headings, a footer's last words) drops out."""
-    body = "".join(ln.strip() for ln in (text or "").splitlines()
-                   if "\t" not in ln and not _MENU_LINE.search(_NUMBER_SPACED.sub("0", ln.strip())))
-    sentences = [s for s in body.split("。")[:-1] if len(s) >= 10]
-    return re.sub(r"[\d\s，。、；：（）()《》“”,.:;%]+", "", "".join(sentences))
+    """The report's sentences: its lines of text outside the tables (no tab) and outside a page's
+    menus and footers (``_menu_line``), joined (a PDF wraps a sentence over lines), up to its last
+    。, without digits (the numbers change every year). Short lines (headings, table labels) and
+    what ends in no 。 drop out."""
+    body = "".join([ln for ln in (text or "").splitlines() if len(ln) > 20 and "\t" not in ln
+                    and (ln.count(" ") + ln.count("\u3000") < 3 or not _menu_line(ln))])
+    return _NOT_WORDS.sub("", "".join([s for s in body.split("。")[:-1] if len(s) >= 10]))
+
+
+def _menu_line(line: str) -> bool:
+    """A menu's or footer's line: three or more words set apart by spaces (numbers and the spaces
+    around them apart)."""
+    return len(line.split(None, 3)) > 3 and len(_NUMBER_SPACED.sub("0", line).split(None, 3)) > 3
 
 
 def similarity(a: str, b: str) -> float:
