@@ -18,9 +18,17 @@ Kinds (``findings.kind``), each with its evidence (JSON) and the reports it rest
   (regulations, normative documents).
 - ``prose``: a number the report states in its text (requests received, granted) differs from its
   own table. A sentence about the whole area (全县各单位共收到 …) is not about its own table.
-- ``copied``: the report's prose repeats most of the same agency's previous year (similarity of
-  its sentences: the text ending in 。 outside the tables, so that a page's menus, footers and
-  table labels, the same every year, do not count).
+- ``copied``: the report's prose repeats most of the same agency's previous year (the share of
+  its sentences, by length, printed word for word but for numbers in the earlier report: the
+  text ending in 。 outside the tables, so that a page's menus, footers and table labels, the
+  same every year, do not count).
+- ``incomplete``: a report on the national form (2019 or 2021 format) whose text lacks one of the
+  form's six section headings (一、总体情况 … 六、其他需要报告的事项) or prints them out of order.
+  Read from text layers only (a scan's reading may drop a heading).
+- ``copied_other``: a report whose sentences, its own agency's name taken out, are those of another
+  agency's report (the earliest such report is named; a template shared by many agencies shows
+  as many findings pointing at one report). Only whole copies are found: sentences changed
+  beyond names and numbers make another text.
 - ``units``: a people's government whose report speaks for its whole area (全县 / 全区 / 全市 …
   收到 …) and whose totals (requests received, reviews, lawsuits) fall below the sum of its
   units' reports for that year (its departments and townships, ``agencies.parent_id``); the
@@ -31,6 +39,7 @@ The printed numbers are never changed: a finding only points at them.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
 
@@ -38,21 +47,30 @@ from parsers import schema
 
 APPLICANTS = [c for c in schema.section3_columns()]
 STOCKS = (("regulations", "规章"), ("normative_docs", "行政规范性文件"))
-COPY_THRESHOLD = 0.85           # share of the prose's 4-character pieces found in the earlier report
+COPY_THRESHOLD = 0.75           # share of the prose (its sentences, by length) printed in the earlier report
 GOVERNMENT_LEVELS = ("省级", "市级", "县级")
 UNIT_TOTALS = (("req_new_total", "收到申请"), ("review_total", "行政复议"), ("suit_direct_total", "行政诉讼"))
 _WHOLE_AREA = re.compile(r"全(?:县|区|市|省|旗|州|盟)[^。；\n]{0,24}(?:收到|受理)")
 
 _DATE = r"[:：\s]*((?:19|20)\d\d)[-年/.](\d{1,2})[-月/.](\d{1,2})"
 _PAGE_DATE = re.compile(r"(?:发布日期|发布时间|公开日期)" + _DATE)
-_SIGNED_DATE = re.compile(r"(?<!发布)(?<!公开)(?:成文日期|日期)" + _DATE)   # the signature's date: after the URL's
-_NOT_WORDS = re.compile(r"[\d\s，。、；：（）()《》“”,.:;%]+")
+_SIGNED_DATE = re.compile(r"(?:成文日期|日期)" + _DATE)   # the signature's date: after the URL's
+_NOT_WORDS = re.compile(r"[\d\s，、；：（）()《》“”,.:;%]+")      # what a copy changes: numbers, spaces, punctuation
 _NUMBER_SPACED = re.compile(r"[ \u3000]*\d[\d.,]*[ \u3000]*")     # 收到申请 12 件: spaces a PDF sets around numbers
+# the form's six section headings, each at the start of a line, by its ordinal and its words (a
+# table's row labels 一、本年新收 … 四、结转下年度 share the ordinals, not the words)
+SECTIONS = (("一", "总体情况"), ("二", "主动公开政府信息情况"), ("三", "收到和处理政府信息公开申请情况"),
+            ("四", "政府信息公开行政复议、行政诉讼情况"), ("五", "存在的主要问题及改进情况"), ("六", "其他需要报告的事项"))
+_SECTION_HEADING = re.compile(r"\n[ \u3000]*([一二三四五六])[ \u3000]*[、.．，,][ \u3000]*"
+                              r"(?:(总体情况|概述)|(主动公开)|(收到和处理|依申请)|(?:政府信息公开)?(行政复议|行政诉讼|因政府信息公开)"
+                              r"|[^\n\t]{0,12}?(问题|改进)|(其他需要报告|其他事项))")
+COPY_MIN_PROSE = 200         # characters of sentences: shorter texts say too little to be a copy
+TEXT_MEDIA = ("html", "pdf", "docx", "doc", "wps", "rtf", "text")
 _WHOLE_AREA_WORD = re.compile(r"全(?:县|区|市|省|旗|州|盟)")
 _URL_DATES = (re.compile(r"/t((?:19|20)\d\d)(\d\d)(\d\d)_"), re.compile(r"/art/((?:19|20)\d\d)/(\d{1,2})/(\d{1,2})/"),
               re.compile(r"/((?:19|20)\d\d)-?(\d\d)-?(\d\d)/"), re.compile(r"[/_]((?:19|20)\d\d)(\d\d)(\d\d)[/_.]"))
 _PROSE = (
-    ("req_new_total", "收到的申请", re.compile(r"(?:共|累计)?(?:收到|受理)(?:各类)?(?:政府信息公开|依申请公开)?申请(?:共计|共)?\s*(\d+)\s*件")),
+    ("req_new_total", "收到的申请", re.compile(r"(?:收到|受理)(?:各类)?(?:政府信息公开|依申请公开)?申请(?:共计|共)?\s*(\d+)\s*件")),
     ("req_granted_total", "予以公开", re.compile(r"其中[，,]?\s*予以公开\s*(\d+)\s*件")),
 )
 
@@ -79,7 +97,7 @@ def publication_date(text: str | None, *urls: str | None) -> tuple[dt.date | Non
             if m and _date(m):
                 return _date(m), "url"
     for m in _SIGNED_DATE.finditer(head):
-        if _date(m):
+        if head[max(0, m.start() - 2):m.start()] not in ("发布", "公开") and _date(m):
             return _date(m), "signed"
     return None, None
 
@@ -91,14 +109,14 @@ def _date(m) -> dt.date | None:
         return None
 
 
-def _prose_of(text: str) -> str:
+def _prose_of(text: str) -> tuple:
     """The report's sentences: its lines of text outside the tables (no tab) and outside a page's
-    menus and footers (``_menu_line``), joined (a PDF wraps a sentence over lines), up to its last
-    。, without digits (the numbers change every year). Short lines (headings, table labels) and
-    what ends in no 。 drop out."""
-    body = "".join([ln for ln in (text or "").splitlines() if len(ln) > 20 and "\t" not in ln
+    menus and footers (``_menu_line``), joined (a PDF wraps a sentence over lines), cut at each
+    。, without digits and punctuation (the numbers change every year). Short lines (headings,
+    table labels) and what ends in no 。 drop out; a heading runs into the sentence after it."""
+    body = "".join([ln for ln in (text or "").splitlines() if (len(ln) > 20 or "。" in ln) and "\t" not in ln
                     and (ln.count(" ") + ln.count("\u3000") < 3 or not _menu_line(ln))])
-    return _NOT_WORDS.sub("", "".join([s for s in body.split("。")[:-1] if len(s) >= 10]))
+    return tuple(s for s in _NOT_WORDS.sub("", body).split("。")[:-1] if len(s) >= 8)
 
 
 def _menu_line(line: str) -> bool:
@@ -107,13 +125,16 @@ def _menu_line(line: str) -> bool:
     return len(line.split(None, 3)) > 3 and len(_NUMBER_SPACED.sub("0", line).split(None, 3)) > 3
 
 
-def similarity(a: str, b: str) -> float:
-    """Share of ``a``'s 4-character pieces that ``b`` also has."""
-    pa = {a[i:i + 4] for i in range(len(a) - 3)}
-    if len(pa) < 50:
+def similarity(a: tuple, b: tuple) -> float:
+    """Share of the prose ``a`` (its sentences, weighed by their length) that ``b`` prints too,
+    word for word but for numbers. Sentences, not pieces of characters: a copy keeps its
+    sentences, and a set of thirty sentences costs a hundredth of a set of a thousand pieces
+    (a million reports' texts)."""
+    total = sum(len(x) for x in a)
+    if total < 50:
         return 0.0
-    pb = {b[i:i + 4] for i in range(len(b) - 3)}
-    return len(pa & pb) / len(pa)
+    seen = set(b)
+    return sum(len(x) for x in a if x in seen) / total
 
 
 def compute(db, today: dt.date | None = None, workers: int | None = None) -> dict:
@@ -138,6 +159,11 @@ def compute(db, today: dt.date | None = None, workers: int | None = None) -> dic
     totals = {k: v for part in parts for k, v in part["totals"].items()}
     whole_area = {k: v for part in parts for k, v in part["whole_area"].items()}
     _unit_findings(db, totals, whole_area, _collector(findings))
+    prints: dict = {}
+    for part in parts:
+        for k, v in part["prints"].items():
+            prints.setdefault(k, []).extend(v)
+    _copies_of_other_agencies(prints, _collector(findings))
     edits = _edits(db, labels)
     findings.extend(_group_edits(edits))
     return {"findings": findings, "edits": edits, "timeliness": timeliness}
@@ -169,11 +195,12 @@ def _scan(db, part: int, parts: int, today, labels) -> dict:
     """The findings of one share of the agencies (``agency_id % parts == part``; reports with no
     agency go to the first share)."""
     cols = set(db["reports"].columns_dict)
-    wanted = ["id", "agency_id", "agency", "year", "level", "province", "document_url", "source_url"]
+    wanted = ["id", "agency_id", "agency", "year", "level", "province", "document_url", "source_url", "format", "medium"]
     fields = sorted(c for c in cols if c.startswith(("req_carried_", "req_new_total", "req_granted_total",
                                                      "regulations_", "normative_docs_", "review_total",
                                                      "suit_direct_total")))
     findings, timeliness = [], []
+    prints: dict = {}           # fingerprint of a report's sentences -> [(report, agency), …]
     finding = _collector(findings)
     cursor = db.execute(
         f"select {', '.join('r.' + c for c in wanted + fields)}, t.text from reports r "
@@ -196,9 +223,14 @@ def _scan(db, part: int, parts: int, today, labels) -> dict:
             totals[(r["agency_id"], int(r["year"]))] = {k: r.get(k) for k, _ in UNIT_TOTALS}
             if _WHOLE_AREA.search(text):
                 whole_area[(r["agency_id"], int(r["year"]))] = r
-            group[int(r["year"])] = (r, _prose_of(text))
+            prose = _prose_of(text)
+            group[int(r["year"])] = (r, prose)
+            if sum(len(x) for x in prose) >= COPY_MIN_PROSE:
+                prints.setdefault(_fingerprint(prose, r.get("agency")), []).append(
+                    {k: r.get(k) for k in ("id", "agency_id", "agency", "year", "level", "province")})
     _agency_findings(group, finding, today)
-    return {"findings": findings, "timeliness": timeliness, "totals": totals, "whole_area": whole_area}
+    return {"findings": findings, "timeliness": timeliness, "totals": totals, "whole_area": whole_area,
+            "prints": prints}
 
 
 def _report_findings(r, text, finding, timeliness, labels):
@@ -208,6 +240,8 @@ def _report_findings(r, text, finding, timeliness, labels):
     late = (date - due).days if date else None
     timeliness.append({"report_id": r["id"], "published_on": date.isoformat() if date else None,
                        "date_source": source, "deadline": due.isoformat(), "days_late": late})
+    if r.get("format") in ("2019", "2021") and r.get("medium") in TEXT_MEDIA and len(text) >= 500:
+        _section_findings(r, text, finding)
     if late is not None and late > 0:
         finding("late", "medium" if late <= 30 else "high", r,
                 f"{r.get('agency') or '该机关'}{r['year']}年度报告于{date.isoformat()}发布，晚于法定期限{due.isoformat()}（{late}天）",
@@ -219,6 +253,48 @@ def _report_findings(r, text, finding, timeliness, labels):
             finding("prose", "medium", r, f"正文称{what}{m.group(1)}件，表格为{int(table)}件",
                     {"field": key, "label": labels.get(key, key), "text": m.group(0), "text_value": int(m.group(1)),
                      "table_value": table})
+
+
+def _section_findings(r, text, finding) -> None:
+    """The form's six sections: each heading present, in the form's order."""
+    found: dict = {}
+    for m in _SECTION_HEADING.finditer("\n" + text):
+        k = "一二三四五六".index(m.group(1))
+        if m.group(k + 2) and k not in found:
+            found[k] = (m.start(), m.group(0).strip())
+    missing = [f"{o}、{name}" for k, (o, name) in enumerate(SECTIONS) if k not in found]
+    order = [k for k, _ in sorted(found.items(), key=lambda kv: kv[1][0])]
+    if not missing and order == sorted(order):
+        return
+    printed = [found[k][1] for k in order]
+    summary = (f"缺少{len(missing)}个法定部分（{'、'.join(missing)}）" if missing else "") + \
+              ("；" if missing and order != sorted(order) else "") + ("各部分顺序与格式不符" if order != sorted(order) else "")
+    finding("incomplete", "medium" if missing else "low", r, summary, {"missing": missing, "printed_in_order": printed})
+
+
+def _fingerprint(sentences: tuple, agency: str | None) -> int:
+    """The sentences of a report with its own agency's name taken out (the words a copy changes
+    first)."""
+    prose = "。".join(sentences)
+    for name in {agency or "", re.sub(r"(人民政府|办公室)$", "", agency or "")}:
+        if len(name) >= 2:
+            prose = prose.replace(name, "")
+    return int.from_bytes(hashlib.blake2b(prose.encode(), digest_size=8).digest(), "big")     # the same in every process
+
+
+def _copies_of_other_agencies(prints: dict, finding) -> None:
+    """Reports whose sentences are another agency's: each against the earliest such report."""
+    for reports in prints.values():
+        agencies = len({r["agency_id"] for r in reports})
+        if agencies < 2:
+            continue
+        reports = sorted(reports, key=lambda r: (r["year"], r["id"]))
+        first = reports[0]
+        for r in reports[1:]:
+            if r["agency_id"] != first["agency_id"]:
+                finding("copied_other", "medium", r, f"正文与{first['agency']}{first['year']}年度报告的正文相同（机关名称除外）",
+                        {"similarity": 1.0, "other_agency": first["agency"], "other_year": first["year"],
+                         "shared_by_agencies": agencies}, other=first["id"])
 
 
 def _about_whole_area(text: str, m) -> bool:

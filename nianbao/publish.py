@@ -132,7 +132,7 @@ def _query_definitions() -> dict:
         "findings_by_kind": {
             "title": "发现：按类型、省份统计",
             "description": "每类发现（逾期、缺报、发布后修改、结转不一致、存量不一致、正文与表格不符、照抄上年、"
-                           "全域数字小于所属单位之和）的数量，按省份。"
+                           "照抄其他机关、缺少法定部分、全域数字小于所属单位之和）的数量，按省份。"
                            "点开 findings 表可按类型、省份、层级、年度筛选，每条都附证据和报告链接。",
             "sql": """select kind as 类型, province as 省份, count(*) as 条数
 from findings group by kind, province order by kind, 条数 desc""",
@@ -377,7 +377,8 @@ def build_metadata(db_name: str = "nianbao", archive_dir: str | Path | None = No
                     },
                     "findings": {
                         "title": "发现",
-                        "description": "对每份报告自动检查的结果：逾期、缺报、发布后修改、结转不一致、存量不一致、正文与表格不符、照抄上年。"
+                        "description": "对每份报告自动检查的结果：逾期、缺报、发布后修改、结转不一致、存量不一致、正文与表格不符、照抄上年、"
+                                       "照抄其他机关、缺少法定部分、全域数字小于所属单位之和。"
                                        "每条附证据（JSON）和所依据的报告（report_id / other_report_id）。",
                         "facets": ["kind", "province", "level", "year", "severity"],
                         "label_column": "summary",

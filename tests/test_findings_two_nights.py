@@ -1,8 +1,9 @@
 """The findings of ``publish`` on a database the real crawler built over two nights from the
 demo county of findings (``nianbao/demo/portals.py``, ``build_findings``): one late report, one
 missing report, one report edited in place between the nights, one carry-over and one stock
-mismatch, one text contradicting its table, one text copied from the year before, one county
-government whose whole-area totals are below its departments' reports. Each is in the
+mismatch, one text contradicting its table, one text copied from the year before, one copied from
+another agency, one report without a section of the form, one county government whose
+whole-area totals are below its departments' reports. Each is in the
 ``findings`` table for the agency and year it was built into and for no other, in its canned
 query on a running ``nianbao serve``, the edit in the Atom feed; in headless Chromium, an
 agency's history page leads to the trace of one value and the archived original."""
@@ -27,7 +28,7 @@ GOV, TOWN = f"{COUNTY}人民政府", f"{COUNTY}城关镇人民政府"
 FINANCE, EDUCATION, HEALTH = f"{COUNTY}财政局", f"{COUNTY}教育局", f"{COUNTY}卫生健康局"
 LAND, HOUSING, MARKET = f"{COUNTY}自然资源局", f"{COUNTY}住房和城乡建设局", f"{COUNTY}市场监督管理局"
 FARMING, VETERANS = f"{COUNTY}农业农村局", f"{COUNTY}退役军人事务局"
-KINDS = ("late", "missing", "edited", "carry_over", "stock", "prose", "copied", "units")
+KINDS = ("late", "missing", "edited", "carry_over", "stock", "prose", "copied", "copied_other", "incomplete", "units")
 
 
 def _free_port() -> int:
@@ -147,7 +148,20 @@ def test_prose_contradicting_its_table_and_only_that_one(nights):
 def test_copied_text_and_only_that_one(nights):
     copied, = _findings(nights, "copied")
     assert (copied["agency"], copied["year"]) == (TOWN, nights["y2"])
-    assert copied["evidence"]["similarity"] >= 0.85 and copied["other_report_id"] == _report_id(nights, TOWN, nights["y1"])
+    assert copied["evidence"]["similarity"] >= 0.75 and copied["other_report_id"] == _report_id(nights, TOWN, nights["y1"])
+
+
+def test_text_copied_from_another_agency_and_only_that_one(nights):
+    copied, = _findings(nights, "copied_other")
+    y2 = nights["y2"]
+    assert {copied["agency"], copied["evidence"]["other_agency"]} == {FARMING, VETERANS} and copied["year"] == y2
+    assert copied["other_report_id"] == _report_id(nights, copied["evidence"]["other_agency"], y2)
+
+
+def test_report_without_a_section_of_the_form_and_only_that_one(nights):
+    incomplete, = _findings(nights, "incomplete")
+    assert (incomplete["agency"], incomplete["year"]) == (FINANCE, nights["y2"])
+    assert incomplete["evidence"]["missing"] == ["五、存在的主要问题及改进情况"]
 
 
 def test_government_totals_below_the_sum_of_its_units(nights):

@@ -7,7 +7,8 @@ A *report* is a plain dict::
 
 and optionally the text a portal gives it: ``"published"`` (ISO date of the page and the
 signature; otherwise a day in January of the next year), ``"overview"`` and ``"problems"``
-(paragraphs printed under 一、总体情况 and 五、存在的主要问题及改进情况 instead of the generic ones).
+(paragraphs printed under 一、总体情况 and 五、存在的主要问题及改进情况 instead of the generic ones;
+``"problems": []`` leaves section 五 out).
 
 ``random_report`` invents one whose numbers obey every sum rule of ``schema.yaml``;
 ``render`` prints it as a whole document (title, prose, the three statutory tables laid out like
@@ -506,10 +507,13 @@ def build_doc(report: dict, quirks: frozenset = frozenset(), split_tables: bool 
         blocks.append(("table", g3))
     blocks.append(("h", "四、政府信息公开行政复议、行政诉讼情况"))
     blocks.append(("table", grid_section4(report, st)))
-    blocks.append(("h", "五、存在的主要问题及改进情况"))
-    if report.get("problems"):
+    if report.get("problems") == []:
+        pass                            # a report that leaves the section out
+    elif report.get("problems"):
+        blocks.append(("h", "五、存在的主要问题及改进情况"))
         blocks += [("p", text) for text in report["problems"]]
     else:
+        blocks.append(("h", "五、存在的主要问题及改进情况"))
         blocks.append(("p", f"{year}年，{short}政府信息公开工作取得了一定成效，但仍存在一些不足：一是政策解读形式还不够丰富；"
                             "二是部分栏目信息更新不够及时；三是工作人员业务能力有待进一步提升。"))
         blocks.append(("p", f"{year + 1}年，我们将进一步健全信息发布审核机制，丰富政策解读形式，加强业务培训，"

@@ -824,10 +824,31 @@ _PROBLEMS = {
 }
 
 
-def _findings_text(rep: dict, words: int, *, area: str = "全年", received: int | None = None) -> None:
+# What each agency's own work was: no two agencies' reports read alike, but the one built to copy.
+_DUTIES = {
+    "财政局": "（五）重点领域。逐项公开部门预算、决算和“三公”经费，政府采购意向提前在网站集中发布。",
+    "教育局": "（五）重点领域。公开义务教育招生划片范围、入学条件和学位分配结果，学生资助名单按规定公示。",
+    "卫生健康局": "（五）重点领域。公开医疗机构执业登记、传染病疫情和健康促进信息，医疗服务价格调整同步说明。",
+    "自然资源局": "（五）重点领域。公开国土空间规划、土地征收批复和补偿标准，矿业权出让结果在规定期限内公示。",
+    "住房和城乡建设局": "（五）重点领域。公开保障性住房分配、老旧小区改造计划和建筑市场信用信息，工程招投标结果及时发布。",
+    "市场监督管理局": "（五）重点领域。公开食品抽检结果、行政处罚决定和企业信用监管信息，消费投诉热点定期通报。",
+    "农业农村局": "（五）重点领域。公开惠农补贴发放、农村集体产权改造和动植物疫病防控信息，补贴标准在村务公开栏同步张贴。",
+    "退役军人事务局": "（五）重点领域。公开优抚对象抚恤补助标准、退役士兵安置计划和褒扬纪念活动信息，服务站联系方式统一发布。",
+    "城关镇人民政府": "（五）重点领域。公开低保特困审批结果、镇村建设项目和征地拆迁补偿情况，村务公开栏每月更新。",
+    "人民政府": "（五）重点领域。统筹推进全县重大项目、财政资金和民生事项公开，指导各乡镇和部门落实公开要求。",
+}
+
+
+def _duty(agency: str) -> str:
+    return next(text for suffix, text in _DUTIES.items() if agency.endswith(suffix))
+
+
+def _findings_text(rep: dict, words: int, *, area: str = "全年", received: int | None = None,
+                   duty_of: str | None = None, problems: bool = True) -> None:
     """Give ``rep`` its prose: the paragraphs of word set ``words`` of ``_OVERVIEW`` and
-    ``_PROBLEMS``, and a sentence stating the requests ``area`` received (its table's number, or
-    ``received`` where the text is to contradict the table) and granted."""
+    ``_PROBLEMS`` with the agency's own work (``_DUTIES``; another agency's with ``duty_of``: a
+    copy of its report; section 五 left out without ``problems``), and a sentence stating the requests ``area`` received (its table's
+    number, or ``received`` where the text is to contradict the table) and granted."""
     import random
     f, year, agency = rep["fields"], rep["year"], rep["agency"]
     rng = random.Random(f"findings/{agency}/{year}")
@@ -837,8 +858,8 @@ def _findings_text(rep: dict, words: int, *, area: str = "全年", received: int
     requests = (f"（二）依申请公开。{area}共收到政府信息公开申请"
                 f"{f['req_new_total'] if received is None else received}件，其中予以公开{f['req_granted_total']}件，"
                 "均在法定期限内答复。")
-    rep["overview"] = [first, requests, third, fourth]
-    rep["problems"] = list(_PROBLEMS[words])
+    rep["overview"] = [first, requests, third, fourth, _duty(duty_of or agency)]
+    rep["problems"] = list(_PROBLEMS[words]) if problems else []
 
 
 def _continue_from(prev: dict, rep: dict) -> None:
@@ -885,6 +906,9 @@ def build_findings(c: Content, today=None) -> Portal:
       制发 minus 废止;
     - ``prose``: 示范县市场监督管理局's Y2 text says 40 more requests received than its table;
     - ``copied``: 示范县城关镇人民政府's Y2 text repeats its Y1 text;
+    - ``copied_other``: 示范县农业农村局's Y2 text is 示范县退役军人事务局's Y2 text, the name
+      apart;
+    - ``incomplete``: 示范县财政局's Y2 report has no 五、存在的主要问题及改进情况;
     - ``units``: 示范县人民政府's Y1 report speaks for the whole county (全县各行政机关共收到…)
       with fewer requests than its departments' Y1 reports add up to; 示范县退役军人事务局
       reports only for Y2 (a unit without a Y1 report).
@@ -926,6 +950,10 @@ def build_findings(c: Content, today=None) -> Portal:
             f["normative_docs_in_force"] += 5
         elif agency.endswith("市场监督管理局"):
             wording[(agency, y2)] = (1, {"received": f["req_new_total"] + 40})
+        elif agency.endswith("财政局"):
+            wording[(agency, y2)] = (1, {"problems": False})
+        elif agency.endswith("农业农村局"):
+            wording[(agency, y2)] = (1, {"duty_of": f"{county}退役军人事务局"})
     # the county's whole-area report: fewer requests than its departments' reports add up to
     units = sum(reps[(a, y1)]["fields"]["req_new_total"] for a in depts)
     seed = next(s for s in range(1000) if c.docs.random_report("2021", y1, gov, s)["fields"]["req_new_total"] < units)
