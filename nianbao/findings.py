@@ -42,6 +42,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+import struct
 
 from parsers import schema
 
@@ -87,19 +88,28 @@ def publication_date(text: str | None, *urls: str | None) -> tuple[dt.date | Non
     """The date a report was published and where it was read: ``page`` (the publication date the
     page states), ``url`` (the date in its address) or ``signed`` (成文日期 or a bare 日期, which
     may be the day it was signed rather than published)."""
-    head = (text or "")[:3000]
-    for m in _PAGE_DATE.finditer(head):
-        if _date(m):
-            return _date(m), "page"
+    page, signed = _page_dates(text or "")
+    return _dated(page, signed, urls)
+
+
+def _page_dates(text: str) -> tuple[dt.date | None, dt.date | None]:
+    """The publication date a page states and the date it was signed, if any."""
+    head = text[:3000]
+    page = next((_date(m) for m in _PAGE_DATE.finditer(head) if _date(m)), None)
+    signed = next((_date(m) for m in _SIGNED_DATE.finditer(head)
+                   if head[max(0, m.start() - 2):m.start()] not in ("发布", "公开") and _date(m)), None)
+    return page, signed
+
+
+def _dated(page, signed, urls) -> tuple[dt.date | None, str | None]:
+    if page:
+        return page, "page"
     for url in urls:
         for pat in _URL_DATES:
             m = pat.search(url or "")
             if m and _date(m):
                 return _date(m), "url"
-    for m in _SIGNED_DATE.finditer(head):
-        if head[max(0, m.start() - 2):m.start()] not in ("发布", "公开") and _date(m):
-            return _date(m), "signed"
-    return None, None
+    return (signed, "signed") if signed else (None, None)
 
 
 def _date(m) -> dt.date | None:
@@ -125,16 +135,17 @@ def _menu_line(line: str) -> bool:
     return len(line.split(None, 3)) > 3 and len(_NUMBER_SPACED.sub("0", line).split(None, 3)) > 3
 
 
-def similarity(a: tuple, b: tuple) -> float:
+def similarity(a: bytes | None, b: bytes | None) -> float:
     """Share of the prose ``a`` (its sentences, weighed by their length) that ``b`` prints too,
-    word for word but for numbers. Sentences, not pieces of characters: a copy keeps its
-    sentences, and a set of thirty sentences costs a hundredth of a set of a thousand pieces
-    (a million reports' texts)."""
-    total = sum(len(x) for x in a)
+    word for word but for numbers (both as ``read_text`` keeps them: sentences hashed, with
+    their lengths). Sentences, not pieces of characters: a copy keeps its sentences, and a set
+    of thirty sentences costs a hundredth of a set of a thousand pieces (a million texts)."""
+    sa = _sentences(a)
+    total = sum(n for _, n in sa)
     if total < 50:
         return 0.0
-    seen = set(b)
-    return sum(len(x) for x in a if x in seen) / total
+    seen = {h for h, _ in _sentences(b)}
+    return sum(n for h, n in sa if h in seen) / total
 
 
 def compute(db, today: dt.date | None = None, workers: int | None = None) -> dict:
@@ -163,7 +174,7 @@ def compute(db, today: dt.date | None = None, workers: int | None = None) -> dic
     for part in parts:
         for k, v in part["prints"].items():
             prints.setdefault(k, []).extend(v)
-    _copies_of_other_agencies(prints, _collector(findings))
+    _copies_of_other_agencies(db, prints, _collector(findings))
     edits = _edits(db, labels)
     findings.extend(_group_edits(edits))
     return {"findings": findings, "edits": edits, "timeliness": timeliness}
@@ -191,23 +202,64 @@ def _collector(findings: list):
     return finding
 
 
+def read_text(text: str, agency: str | None, fmt: str | None, medium: str | None) -> tuple:
+    """What the checks need from a report's text, in the columns of ``text_facts`` after
+    ``report_id, written_at, agency``: the page's publication and signature dates, its sections
+    (judged on the national form from a text layer), the numbers its sentences state, whether it
+    speaks for the whole area, its sentences hashed with their lengths, and the fingerprint of
+    its sentences without its own name. Worked out once per version of a text."""
+    page, signed = _page_dates(text)
+    sections = None
+    if fmt in ("2019", "2021") and medium in TEXT_MEDIA and len(text) >= 500:
+        sections = json.dumps(_sections(text), ensure_ascii=False)
+    stated = {}
+    for key, _, pat in _PROSE:
+        m = next((m for m in pat.finditer(text) if not _about_whole_area(text, m)), None)
+        if m:
+            stated[key] = [int(m.group(1)), m.group(0)]
+    sentences = _prose_of(text)
+    hashed = [v for x in sentences for v in (_hash(x), len(x))]
+    fingerprint = _fingerprint(sentences, agency) if sum(len(x) for x in sentences) >= COPY_MIN_PROSE else None
+    return (page and page.isoformat(), signed and signed.isoformat(), sections,
+            json.dumps(stated, ensure_ascii=False) if stated else None, int(bool(_WHOLE_AREA.search(text))),
+            struct.pack("<" + "QI" * len(sentences), *hashed), fingerprint)
+
+
+def _hash(s: str, signed: bool = False) -> int:
+    # the same in every process (Python's hash() is not), 8 bytes
+    return int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "big", signed=signed)
+
+
+def _sentences(blob: bytes | None) -> tuple:
+    return tuple(struct.iter_unpack("<QI", blob)) if blob else ()
+
+
+FACTS = ("page_date", "signed_date", "sections", "prose", "whole_area", "sentences", "fingerprint")
+
+
 def _scan(db, part: int, parts: int, today, labels) -> dict:
     """The findings of one share of the agencies (``agency_id % parts == part``; reports with no
-    agency go to the first share)."""
+    agency go to the first share). A report's text is read only when ``text_facts`` has nothing
+    for its current version; what is read there is written back (in batches, by the store)."""
     cols = set(db["reports"].columns_dict)
     wanted = ["id", "agency_id", "agency", "year", "level", "province", "document_url", "source_url", "format", "medium"]
     fields = sorted(c for c in cols if c.startswith(("req_carried_", "req_new_total", "req_granted_total",
                                                      "regulations_", "normative_docs_", "review_total",
                                                      "suit_direct_total")))
     findings, timeliness = [], []
-    prints: dict = {}           # fingerprint of a report's sentences -> [(report, agency), …]
+    prints: dict = {}           # fingerprint of a report's sentences -> [(report id, agency id, year), …]
     finding = _collector(findings)
+    fresh = "f.report_id is not null and f.written_at is t.written_at and f.agency is r.agency"
     cursor = db.execute(
-        f"select {', '.join('r.' + c for c in wanted + fields)}, t.text from reports r "
-        "left join report_texts t on t.report_id = r.id "
+        f"select {', '.join('r.' + c for c in wanted + fields)}, t.written_at as text_written_at, "
+        f"{', '.join('f.' + c for c in FACTS)}, {fresh} as known, "
+        f"case when {fresh} then null else t.text end as text from reports r "
+        "left join report_texts t on t.report_id = r.id left join text_facts f on f.report_id = r.id "
         "where r.is_current = 1 and r.year is not null and coalesce(r.agency_id, 0) % ? = ? "
         "order by r.agency_id, r.year, r.id", [parts, part])
     names = [d[0] for d in cursor.description]
+    path = next((row[2] for row in db.execute("pragma database_list") if row[1] == "main"), "")
+    store, read = None, []
     totals: dict = {}           # (agency_id, year) -> the report's totals, for parents and units
     whole_area: dict = {}       # (agency_id, year) -> a report that speaks for the whole area
     group: dict = {}
@@ -217,59 +269,77 @@ def _scan(db, part: int, parts: int, today, labels) -> dict:
         if r["agency_id"] != group_agency:
             _agency_findings(group, finding, today)
             group, group_agency = {}, r["agency_id"]
-        text = r.pop("text") or ""
-        _report_findings(r, text, finding, timeliness, labels)
+        text = r.pop("text")
+        if not r.pop("known"):
+            facts = read_text(text or "", r.get("agency"), r.get("format"), r.get("medium"))
+            r.update(zip(FACTS, facts))
+            read.append((r["id"], r["text_written_at"], r.get("agency"), *facts))
+            if len(read) >= 2000 and path:
+                from store.writes import Store
+                store = store or Store(path)
+                store.write_text_facts(read)
+                read = []
+        _report_findings(r, finding, timeliness, labels)
         if r["agency_id"] is not None:
             totals[(r["agency_id"], int(r["year"]))] = {k: r.get(k) for k, _ in UNIT_TOTALS}
-            if _WHOLE_AREA.search(text):
+            if r["whole_area"]:
                 whole_area[(r["agency_id"], int(r["year"]))] = r
-            prose = _prose_of(text)
-            group[int(r["year"])] = (r, prose)
-            if sum(len(x) for x in prose) >= COPY_MIN_PROSE:
-                prints.setdefault(_fingerprint(prose, r.get("agency")), []).append(
-                    {k: r.get(k) for k in ("id", "agency_id", "agency", "year", "level", "province")})
+            group[int(r["year"])] = (r, r["sentences"])
+            if r["fingerprint"] is not None:
+                prints.setdefault(r["fingerprint"], []).append((r["id"], r["agency_id"], int(r["year"])))
     _agency_findings(group, finding, today)
+    if read and path:
+        from store.writes import Store
+        (store or Store(path)).write_text_facts(read)
     return {"findings": findings, "timeliness": timeliness, "totals": totals, "whole_area": whole_area,
             "prints": prints}
 
 
-def _report_findings(r, text, finding, timeliness, labels):
-    """Timeliness, and the prose against the report's own tables."""
-    date, source = publication_date(text, r.get("source_url"), r.get("document_url"))
+def _report_findings(r, finding, timeliness, labels):
+    """Timeliness, the form's sections, and the numbers the text states against its own tables."""
+    date, source = _dated(r["page_date"] and dt.date.fromisoformat(r["page_date"]),
+                          r["signed_date"] and dt.date.fromisoformat(r["signed_date"]),
+                          (r.get("source_url"), r.get("document_url")))
     due = deadline(r.get("agency"), r.get("level"), int(r["year"]))
     late = (date - due).days if date else None
     timeliness.append({"report_id": r["id"], "published_on": date.isoformat() if date else None,
                        "date_source": source, "deadline": due.isoformat(), "days_late": late})
-    if r.get("format") in ("2019", "2021") and r.get("medium") in TEXT_MEDIA and len(text) >= 500:
-        _section_findings(r, text, finding)
+    if r["sections"]:
+        _section_finding(r, json.loads(r["sections"]), finding)
     if late is not None and late > 0:
         finding("late", "medium" if late <= 30 else "high", r,
                 f"{r.get('agency') or '该机关'}{r['year']}年度报告于{date.isoformat()}发布，晚于法定期限{due.isoformat()}（{late}天）",
                 {"published_on": date.isoformat(), "date_source": source, "deadline": due.isoformat(), "days_late": late})
-    for key, what, pat in _PROSE:
-        m = next((m for m in pat.finditer(text) if not _about_whole_area(text, m)), None)
+    stated = json.loads(r["prose"]) if r["prose"] else {}
+    for key, what, _ in _PROSE:
         table = r.get(key)
-        if m and table is not None and int(m.group(1)) != int(table):
-            finding("prose", "medium", r, f"正文称{what}{m.group(1)}件，表格为{int(table)}件",
-                    {"field": key, "label": labels.get(key, key), "text": m.group(0), "text_value": int(m.group(1)),
+        if key in stated and table is not None and stated[key][0] != int(table):
+            value, quoted = stated[key]
+            finding("prose", "medium", r, f"正文称{what}{value}件，表格为{int(table)}件",
+                    {"field": key, "label": labels.get(key, key), "text": quoted, "text_value": value,
                      "table_value": table})
 
 
-def _section_findings(r, text, finding) -> None:
-    """The form's six sections: each heading present, in the form's order."""
+def _sections(text: str) -> dict:
+    """The form's six section headings as the text prints them: which are missing, the order."""
     found: dict = {}
     for m in _SECTION_HEADING.finditer("\n" + text):
         k = "一二三四五六".index(m.group(1))
         if m.group(k + 2) and k not in found:
             found[k] = (m.start(), m.group(0).strip())
-    missing = [f"{o}、{name}" for k, (o, name) in enumerate(SECTIONS) if k not in found]
     order = [k for k, _ in sorted(found.items(), key=lambda kv: kv[1][0])]
-    if not missing and order == sorted(order):
+    return {"missing": [f"{o}、{name}" for k, (o, name) in enumerate(SECTIONS) if k not in found],
+            "printed_in_order": [found[k][1] for k in order], "out_of_order": order != sorted(order)}
+
+
+def _section_finding(r, sections: dict, finding) -> None:
+    missing, disorder = sections["missing"], sections["out_of_order"]
+    if not missing and not disorder:
         return
-    printed = [found[k][1] for k in order]
     summary = (f"缺少{len(missing)}个法定部分（{'、'.join(missing)}）" if missing else "") + \
-              ("；" if missing and order != sorted(order) else "") + ("各部分顺序与格式不符" if order != sorted(order) else "")
-    finding("incomplete", "medium" if missing else "low", r, summary, {"missing": missing, "printed_in_order": printed})
+              ("；" if missing and disorder else "") + ("各部分顺序与格式不符" if disorder else "")
+    finding("incomplete", "medium" if missing else "low", r, summary,
+            {"missing": missing, "printed_in_order": sections["printed_in_order"]})
 
 
 def _fingerprint(sentences: tuple, agency: str | None) -> int:
@@ -279,20 +349,26 @@ def _fingerprint(sentences: tuple, agency: str | None) -> int:
     for name in {agency or "", re.sub(r"(人民政府|办公室)$", "", agency or "")}:
         if len(name) >= 2:
             prose = prose.replace(name, "")
-    return int.from_bytes(hashlib.blake2b(prose.encode(), digest_size=8).digest(), "big")     # the same in every process
+    return _hash(prose, signed=True)        # an SQLite integer
 
 
-def _copies_of_other_agencies(prints: dict, finding) -> None:
+def _copies_of_other_agencies(db, prints: dict, finding) -> None:
     """Reports whose sentences are another agency's: each against the earliest such report."""
-    for reports in prints.values():
-        agencies = len({r["agency_id"] for r in reports})
-        if agencies < 2:
-            continue
-        reports = sorted(reports, key=lambda r: (r["year"], r["id"]))
-        first = reports[0]
-        for r in reports[1:]:
-            if r["agency_id"] != first["agency_id"]:
-                finding("copied_other", "medium", r, f"正文与{first['agency']}{first['year']}年度报告的正文相同（机关名称除外）",
+    groups = [sorted(reports, key=lambda r: (r[2], r[0])) for reports in prints.values()
+              if len({agency for _, agency, _ in reports}) >= 2]
+    ids = sorted({r[0] for g in groups for r in g})
+    info: dict = {}
+    for k in range(0, len(ids), 500):
+        chunk = ids[k:k + 500]
+        for row in db.query(f"select id, agency_id, agency, year, level, province from reports "
+                            f"where id in ({', '.join('?' * len(chunk))})", chunk):
+            info[row["id"]] = row
+    for g in groups:
+        first = info[g[0][0]]
+        agencies = len({agency for _, agency, _ in g})
+        for rid, agency, _ in g[1:]:
+            if agency != first["agency_id"]:
+                finding("copied_other", "medium", info[rid], f"正文与{first['agency']}{first['year']}年度报告的正文相同（机关名称除外）",
                         {"similarity": 1.0, "other_agency": first["agency"], "other_year": first["year"],
                          "shared_by_agencies": agencies}, other=first["id"])
 

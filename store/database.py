@@ -16,7 +16,8 @@ Tables (see README "The database"):
 - For publishing: ``agencies``, ``report_texts`` and the search index ``reports_fts`` (with
   ``reports_fts_state``), ``table_changes`` (counted by triggers: the downloads compare with it),
   the view ``reports_current``; ``publish_runs`` (when each publish ran); ``findings``,
-  ``report_edits`` and ``timeliness`` (what ``nianbao.findings`` found).
+  ``report_edits`` and ``timeliness`` (what ``nianbao.findings`` found), ``text_facts`` (what the
+  findings need from each report's text, worked out once per version of the text).
 """
 from __future__ import annotations
 
@@ -191,6 +192,16 @@ def m007_ingested_messages(db):
     # the writer of a distributed crawl applies each queued message once (store.queue)
     db["ingested_messages"].create({"id": str, "at": str}, pk="id", if_not_exists=True)
     db["failures"].create_index(["run_id", "url", "kind"], if_not_exists=True)
+
+@migrations()
+def m008_text_facts(db):
+    # what the findings read in a report's text (dates, sections, stated numbers, its sentences
+    # hashed), kept with the text's written_at: publish reads a text again only when it changed
+    db["text_facts"].create({
+        "report_id": int, "written_at": str, "agency": str, "page_date": str, "signed_date": str,
+        "sections": str, "prose": str, "whole_area": int, "sentences": bytes, "fingerprint": int,
+    }, pk="report_id", if_not_exists=True)
+
 
 def migrate(db: sqlite_utils.Database) -> None:
     """Bring a database to the current schema (safe on every open; never drops data). A field a

@@ -214,6 +214,14 @@ class Store:
             self._insert_rows("timeliness", found["timeliness"])
         return {"findings": len(found["findings"]), "edits": len(found["edits"])}
 
+    def write_text_facts(self, rows: list) -> None:
+        """What ``nianbao.findings`` read in reports' texts (one row per report, replaced)."""
+        if rows:
+            with self.db.conn:
+                self.db.conn.executemany(
+                    "insert or replace into text_facts (report_id, written_at, agency, page_date, signed_date, sections, "
+                    "prose, whole_area, sentences, fingerprint) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
     def _insert_rows(self, table: str, rows: list, **same) -> None:
         """Plain rows into an existing table in one prepared statement: at a million rows
         (``timeliness``) sqlite-utils' per-batch statements cost most of publish's findings time."""

@@ -220,15 +220,28 @@ def test_the_forms_six_sections_of_a_real_report_and_what_a_report_leaves_out():
     四 is found, the table's row labels (一、本年新收 … 四、结转下年度) not taken for headings."""
     from pathlib import Path
 
-    from nianbao.findings import _section_findings
+    from nianbao.findings import _sections
     seed = sorted((Path(__file__).parent / "fixtures" / "seeds").glob("*.txt"))[0].read_text("utf-8")
-    found = []
-    _section_findings({"id": 1}, seed, lambda *a, **k: found.append(a))
-    assert found == []
+    assert _sections(seed)["missing"] == [] and not _sections(seed)["out_of_order"]
     three = "三、收到和处理政府信息公开申请情况"
     changed = seed.replace("五、存在的主要问题及改进情况", "").replace(three, "").replace(
         "六、其他需要报告的事项", three + "\n六、其他需要报告的事项")
-    _section_findings({"id": 1}, changed, lambda *a, **k: found.append(a))
-    (kind, severity, _, summary, evidence), = found
-    assert evidence["missing"] == ["五、存在的主要问题及改进情况"] and "顺序" in summary
-    assert [h[:2] for h in evidence["printed_in_order"]] == ["一、", "二、", "四、", "三、", "六、"]
+    found = _sections(changed)
+    assert found["missing"] == ["五、存在的主要问题及改进情况"] and found["out_of_order"]
+    assert [h[:2] for h in found["printed_in_order"]] == ["一、", "二、", "四、", "三、", "六、"]
+
+
+def test_what_is_read_in_a_text_is_kept_and_read_again_only_when_the_text_changes(quirks):
+    """``text_facts`` holds what publish read in each text; a second publish reads no text again
+    (the facts' written_at is the text's), and a changed text is read again."""
+    import sqlite3
+    con = sqlite3.connect(quirks)
+    facts = dict(con.execute("select f.report_id, f.written_at from text_facts f"))
+    texts = dict(con.execute("select report_id, written_at from report_texts"))
+    assert facts and facts == {k: v for k, v in texts.items() if k in facts}
+    con.execute("update report_texts set text = text || '全县各行政机关共收到政府信息公开申请7件。', written_at = 'later' "
+                "where report_id = (select min(report_id) from report_texts)")
+    con.commit()
+    publish(quirks)
+    again = dict(con.execute("select report_id, written_at from text_facts"))
+    assert [k for k in again if again[k] != facts.get(k)] == [min(texts)] and again[min(texts)] == "later"
