@@ -47,6 +47,9 @@ import struct
 from parsers import schema
 
 APPLICANTS = [c for c in schema.section3_columns()]
+KIND_LABELS = {"late": "逾期发布", "missing": "缺报", "edited": "发布后修改", "carry_over": "结转数不衔接",
+               "stock": "现行有效件数不衔接", "prose": "正文与表格不符", "copied": "照抄上年", "copied_other": "照抄其他机关",
+               "incomplete": "缺少法定部分", "units": "全域数字小于所属单位之和"}
 STOCKS = (("regulations", "规章"), ("normative_docs", "行政规范性文件"))
 COPY_THRESHOLD = 0.75           # share of the prose (its sentences, by length) printed in the earlier report
 GOVERNMENT_LEVELS = ("省级", "市级", "县级")

@@ -126,6 +126,17 @@ def _queries() -> dict:
     return queries
 
 
+def _kind_label(column: str) -> str:
+    """SQL giving a finding kind's Chinese name (``nianbao.findings.KIND_LABELS``)."""
+    from nianbao.findings import KIND_LABELS
+    return "case " + column + " " + " ".join(f"when '{k}' then '{v}'" for k, v in KIND_LABELS.items()) + f" else {column} end"
+
+
+def _kind_labels() -> dict:
+    from nianbao.findings import KIND_LABELS
+    return KIND_LABELS
+
+
 def _query_definitions() -> dict:
     denied = " + ".join(f"coalesce({c}, 0)" for c in denied_columns())
     return {
@@ -134,7 +145,7 @@ def _query_definitions() -> dict:
             "description": "每类发现（逾期、缺报、发布后修改、结转不一致、存量不一致、正文与表格不符、照抄上年、"
                            "照抄其他机关、缺少法定部分、全域数字小于所属单位之和）的数量，按省份。"
                            "点开 findings 表可按类型、省份、层级、年度筛选，每条都附证据和报告链接。",
-            "sql": """select kind as 类型, province as 省份, count(*) as 条数
+            "sql": f"""select kind as 类型, {_kind_label('kind')} as 类型名称, province as 省份, count(*) as 条数
 from findings group by kind, province order by kind, 条数 desc""",
         },
         "late_reports_by_province_and_level": {
@@ -377,8 +388,8 @@ def build_metadata(db_name: str = "nianbao", archive_dir: str | Path | None = No
                     },
                     "findings": {
                         "title": "发现",
-                        "description": "对每份报告自动检查的结果：逾期、缺报、发布后修改、结转不一致、存量不一致、正文与表格不符、照抄上年、"
-                                       "照抄其他机关、缺少法定部分、全域数字小于所属单位之和。"
+                        "description": "对每份报告自动检查的结果，类型（kind）："
+                                       + "、".join(f"{k} {v}" for k, v in _kind_labels().items()) + "。"
                                        "每条附证据（JSON）和所依据的报告（report_id / other_report_id）。",
                         "facets": ["kind", "province", "level", "year", "severity"],
                         "label_column": "summary",

@@ -217,8 +217,11 @@ def _canned(server, name, **params):
 
 
 def test_every_kind_in_the_findings_table_and_the_findings_query(nights, server):
-    by_kind = {r["类型"]: r["条数"] for r in _canned(server, "findings_by_kind")}
+    rows = _canned(server, "findings_by_kind")
+    by_kind = {r["类型"]: r["条数"] for r in rows}
     assert by_kind == dict.fromkeys(KINDS, 1)
+    names = {r["类型"]: r["类型名称"] for r in rows}
+    assert names["late"] == "逾期发布" and names["copied_other"] == "照抄其他机关" and len(set(names.values())) == len(KINDS)
     for kind in KINDS:
         row, = json.loads(_get(server, "findings.json", kind=kind, _shape="array"))
         assert row["summary"], kind
