@@ -24,7 +24,9 @@ import pyarrow.parquet as pq
 from nianbao import downloads
 
 BATCH = 20_000
-SKIP = ("reports_fts", "sqlite_", "reports_fts_state")
+# the search index and the findings' cache of what each text says (hashes, rebuilt by publish
+# from report_texts, which the bundle has)
+SKIP = ("reports_fts", "sqlite_", "reports_fts_state", "text_facts")
 
 
 def _tables(conn) -> list[str]:

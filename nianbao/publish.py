@@ -439,6 +439,7 @@ def build_metadata(db_name: str = "nianbao", archive_dir: str | Path | None = No
                     "reports_fts": {"hidden": True},
                     "reports_fts_state": {"hidden": True},
                     "table_changes": {"hidden": True},
+                    "text_facts": {"hidden": True},        # the findings' cache of what texts say
                 },
             }
         },
