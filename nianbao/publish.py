@@ -32,6 +32,7 @@ from pathlib import Path
 
 
 from nianbao import downloads, regions, search
+from nianbao.findings import KIND_LABELS
 from store.database import denied_columns
 from nianbao.search import index_text
 from parsers import schema
@@ -128,13 +129,7 @@ def _queries() -> dict:
 
 def _kind_label(column: str) -> str:
     """SQL giving a finding kind's Chinese name (``nianbao.findings.KIND_LABELS``)."""
-    from nianbao.findings import KIND_LABELS
     return "case " + column + " " + " ".join(f"when '{k}' then '{v}'" for k, v in KIND_LABELS.items()) + f" else {column} end"
-
-
-def _kind_labels() -> dict:
-    from nianbao.findings import KIND_LABELS
-    return KIND_LABELS
 
 
 def _query_definitions() -> dict:
@@ -389,7 +384,7 @@ def build_metadata(db_name: str = "nianbao", archive_dir: str | Path | None = No
                     "findings": {
                         "title": "发现",
                         "description": "对每份报告自动检查的结果，类型（kind）："
-                                       + "、".join(f"{k} {v}" for k, v in _kind_labels().items()) + "。"
+                                       + "、".join(f"{k} {v}" for k, v in KIND_LABELS.items()) + "。"
                                        "每条附证据（JSON）和所依据的报告（report_id / other_report_id）。",
                         "facets": ["kind", "province", "level", "year", "severity"],
                         "label_column": "summary",

@@ -3,62 +3,28 @@
 database. Screenshots go to tests/artifacts/ (not committed)."""
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from nianbao.benchdb import build_sample
 from nianbao.publish import publish
+from tests.builders.serving import CHROMIUM, browser_page, served
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="no chromium")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    from nianbao.serve import start
-
     d = tmp_path_factory.mktemp("browser")
     db = d / "nianbao.db"
     build_sample(db, d / "archive")
     publish(db)
-    port = _free_port()
-    log = open(d / "serve.log", "wb")
-    proc = start(db, port=port, stdout=log, stderr=log)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(base + "/-/versions.json", timeout=1).read()
-                break
-            except Exception:
-                if proc.poll() is not None:
-                    raise RuntimeError((d / "serve.log").read_text()) from None
-                time.sleep(0.1)
+    with served(db, d / "serve.log") as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except Exception:
-            proc.kill()
-        log.close()
 
 
 @pytest.fixture(scope="module")
@@ -67,18 +33,8 @@ def page(server):
     gi = ARTIFACTS / ".gitignore"
     if not gi.exists():
         gi.write_text("*\n")
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-        # nothing but the local server may be reached
-        ctx.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server)
-                  else route.abort())
-        pg = ctx.new_page()
-        errors = []
-        pg.on("pageerror", lambda e: errors.append(str(e)))
-        pg.errors = errors
+    with browser_page(server) as pg:
         yield pg
-        browser.close()
 
 
 def test_reports_page_renders_with_data(server, page):

@@ -10,10 +10,7 @@ agency's history page leads to the trace of one value and the archived original.
 from __future__ import annotations
 
 import json
-import shutil
-import socket
 import sqlite3
-import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -22,6 +19,7 @@ import pytest
 
 from parsers import schema
 from tests.builders.crawls import path_of, run_nightly_subprocess, write_sources
+from tests.builders.serving import CHROMIUM, browser_page, served
 
 COUNTY = "示范县"
 GOV, TOWN = f"{COUNTY}人民政府", f"{COUNTY}城关镇人民政府"
@@ -29,12 +27,6 @@ FINANCE, EDUCATION, HEALTH = f"{COUNTY}财政局", f"{COUNTY}教育局", f"{COUN
 LAND, HOUSING, MARKET = f"{COUNTY}自然资源局", f"{COUNTY}住房和城乡建设局", f"{COUNTY}市场监督管理局"
 FARMING, VETERANS = f"{COUNTY}农业农村局", f"{COUNTY}退役军人事务局"
 KINDS = ("late", "missing", "edited", "carry_over", "stock", "prose", "copied", "copied_other", "incomplete", "units")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -181,29 +173,8 @@ def test_government_totals_below_the_sum_of_its_units(nights):
 @pytest.fixture(scope="module")
 def server(nights):
     """``nianbao serve``'s Datasette on the two nights' database (its archive beside it)."""
-    from nianbao.serve import start
-
-    port = _free_port()
-    log = open(nights["dir"] / "serve.log", "wb")
-    proc = start(nights["db"], port=port, stdout=log, stderr=log)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(base + "/-/versions.json", timeout=1).read()
-                break
-            except Exception:
-                if proc.poll() is not None:
-                    raise RuntimeError((nights["dir"] / "serve.log").read_text()) from None
-                time.sleep(0.1)
+    with served(nights["db"], nights["dir"] / "serve.log") as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except Exception:
-            proc.kill()
-        log.close()
 
 
 def _get(server, path, **params):
@@ -246,23 +217,13 @@ def test_the_edit_in_its_query_and_its_atom_feed(nights, server):
 
 
 # ----------------------------------------------------------------------------- the browser
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-
-
 @pytest.fixture(scope="module")
 def page(server):
-    api = pytest.importorskip("playwright.sync_api")
+    pytest.importorskip("playwright.sync_api")
     if not Path(CHROMIUM).exists():
         pytest.skip("no chromium")
-    with api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-        # nothing but the local server may be reached
-        ctx.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server) else route.abort())
-        yield ctx.new_page()
-        browser.close()
+    with browser_page(server) as pg:
+        yield pg
 
 
 def test_agency_history_then_the_trace_of_one_value_to_its_original(nights, server, page):
