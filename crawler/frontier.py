@@ -5,11 +5,18 @@ What scrapy-redis gives and what is added here:
 
 - :class:`FrontierQueue` — scrapy-redis's priority queue, except that a request taken from it is
   not gone: it moves atomically into its worker's *in-flight* hash and leaves it only when its
-  callback has finished and every item it yielded has been through the pipelines (or when a
-  retry or redirect of it has been queued). A worker killed with SIGKILL leaves its in-flight
-  requests behind; a live worker sees its heartbeat expire and puts them back in the queue.
-  Nothing is lost; what is done twice is written once (``store.queue``).
-- :class:`RunDupeFilter` — the fingerprints of one run only, expiring after two days: last
+  callback has finished, every request it yielded is in the frontier and every item it yielded
+  has been through the pipelines (or when a retry or redirect of it has been queued). A worker
+  killed with SIGKILL leaves its in-flight requests behind; a live worker sees its heartbeat
+  expire and puts them back in the queue. Nothing is lost; what is done twice is written once
+  (``store.queue``).
+- :class:`FrontierOutputMiddleware` — the worker's outermost spider middleware: a callback's
+  requests are put in the frontier as they come out, before its own request is acked. Scrapy's
+  scraper reads a callback's output into a buffer ahead of scheduling it (up to twice
+  ``CONCURRENT_ITEMS``), so the callback's generator is exhausted while its requests are still
+  in that buffer; a worker killed then would have lost them with its parent already acked.
+- :class:`RunDupeFilter` — the fingerprints of one run only, expiring after two days (marked seen
+  and queued in one atomic step, so a worker killed between the two loses nothing): last
   night's fingerprints never stop tonight's list pages, and every document is asked for again
   (conditionally) each night.
 - :class:`SharedPolitenessMiddleware` — per-host politeness across all workers: a minimum
@@ -50,6 +57,8 @@ log = logging.getLogger(__name__)
 TOKEN = "frontier_token"
 TOKEN_LEN = 32
 FINGERPRINT_TTL = 2 * 24 * 3600
+# crash tests: a worker kills itself (SIGKILL) right after acking a request whose URL contains this
+KILL_AFTER_ACK = "NIANBAO_KILL_AFTER_ACK"
 
 # pop the best request into the worker's in-flight hash (value "score|member"), atomically
 POP = """
@@ -59,6 +68,14 @@ redis.call('ZREM', KEYS[1], m[1])
 redis.call('HSET', KEYS[2], string.sub(m[1], 1, %d), m[2] .. '|' .. m[1])
 return m[1]
 """ % TOKEN_LEN
+# mark a request's fingerprint seen and queue it, in one step: a worker killed between the two
+# would leave a request that nobody fetches and that every later sight of it calls a duplicate
+ENQUEUE = """
+if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+if redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], tonumber(ARGV[4])) end
+redis.call('ZADD', KEYS[2], tonumber(ARGV[2]), ARGV[3])
+return 1
+"""
 # put every in-flight request of a worker back in the queue, atomically
 REQUEUE = """
 local vals = redis.call('HVALS', KEYS[1])
@@ -113,6 +130,9 @@ class FrontierQueue(RedisQueueBase):
         self.inflight_key = inflight_key or f"{self.key}:inflight"
         self._pop = server.register_script(POP)
         self._requeue = server.register_script(REQUEUE)
+        self._enqueue = server.register_script(ENQUEUE)
+        self._urls: dict = {}        # token → URL of the requests this worker holds (for the logs)
+        self._kill_after_ack = os.environ.get(KILL_AFTER_ACK)
 
     def __len__(self):
         return self.server.zcard(self.key)
@@ -124,18 +144,36 @@ class FrontierQueue(RedisQueueBase):
         if old:      # a retry or redirect of a request this worker holds: the new one replaces it
             self.ack(old)
 
+    def push_if_new(self, request, seen_key: str, fingerprint: str) -> bool:
+        """Queue ``request`` unless its fingerprint is in ``seen_key``, marking it seen in the
+        same step. False for a duplicate. Either way a request this worker held and that this
+        one replaces (a redirect) is done."""
+        old = request.meta.pop(TOKEN, None)
+        member = uuid.uuid4().hex.encode() + self._encode_request(request)
+        added = bool(self._enqueue(keys=[seen_key, self.key],
+                                   args=[fingerprint, -request.priority, member, FINGERPRINT_TTL]))
+        if old:
+            self.ack(old)
+        return added
+
     def pop(self, timeout=0):
         member = self._pop(keys=[self.key, self.inflight_key])
         if not member:
             return None
         request = self._decode_request(member[TOKEN_LEN:])
         request.meta[TOKEN] = member[:TOKEN_LEN].decode()
+        self._urls[request.meta[TOKEN]] = request.url
         log.debug("took %s %s", request.meta[TOKEN], request.url)
         return request
 
     def ack(self, token: str) -> None:
-        log.debug("finished %s", token)
+        url = self._urls.pop(token, None)
+        log.debug("finished %s %s", token, url)
         self.server.hdel(self.inflight_key, token)
+        if self._kill_after_ack and url and self._kill_after_ack in url:
+            import signal
+            log.warning("%s: killing this worker after %s", KILL_AFTER_ACK, url)
+            os.kill(os.getpid(), signal.SIGKILL)
 
     def requeue(self, inflight_key=None) -> int:
         """Put a worker's in-flight requests back (this worker's by default)."""
@@ -154,6 +192,17 @@ class FrontierScheduler(RedisScheduler):
         if not self.df:
             self.df = RunDupeFilter.from_spider(spider)
 
+    def enqueue_request(self, request):
+        """scrapy-redis's, with the duplicate check and the push one atomic step in Redis."""
+        if request.dont_filter:
+            self.queue.push(request)
+        elif not self.queue.push_if_new(request, self.df.key, self.df.request_fingerprint(request)):
+            self.df.log(request, self.spider)
+            return False
+        if self.stats:
+            self.stats.inc_value("scheduler/enqueued/redis")
+        return True
+
     def close(self, reason):
         # requests this worker took but did not finish go back for the others
         n = self.queue.requeue()
@@ -162,7 +211,8 @@ class FrontierScheduler(RedisScheduler):
 
 
 class RunDupeFilter(RFPDupeFilter):
-    """The fingerprints of one run (its key names the run), expiring after two days."""
+    """The fingerprints of one run (its key names the run), expiring after two days. The
+    scheduler marks them with the push (:meth:`FrontierQueue.push_if_new`)."""
 
     def request_seen(self, request):
         seen = super().request_seen(request)
@@ -173,6 +223,46 @@ class RunDupeFilter(RFPDupeFilter):
 
     def close(self, reason=""):
         pass      # shared by every worker: the run's end removes it (nianbao.distributed)
+
+
+class FrontierOutputMiddleware:
+    """Put a callback's requests in the frontier as they come out of the other spider
+    middlewares, then tell the spider its callback is done (see the module doc). Outermost: the
+    requests have been through Scrapy's referer, depth and URL-length middlewares."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_spider_output(self, response, result, spider=None):
+        token = response.meta.get(TOKEN)
+        try:
+            for out in result:
+                if isinstance(out, scrapy.Request):
+                    self.crawler.engine.crawl(out)
+                else:
+                    yield out
+        finally:
+            self._done(token)
+
+    async def process_spider_output_async(self, response, result, spider=None):
+        token = response.meta.get(TOKEN)
+        try:
+            async for out in result:
+                if isinstance(out, scrapy.Request):
+                    self.crawler.engine.crawl(out)
+                else:
+                    yield out
+        finally:
+            self._done(token)
+
+    def _done(self, token):
+        spider = self.crawler.spider
+        if token and hasattr(spider, "callback_done"):
+            spider.callback_done(token)
 
 
 # --------------------------------------------------------------------------- politeness
@@ -302,24 +392,32 @@ class FrontierSpider(scrapy.Spider):
 
     # callbacks
     def route(self, response):
+        """A response's callback. Its requests reach the frontier through
+        :class:`FrontierOutputMiddleware`, which then calls :meth:`callback_done`."""
         meta = response.meta
         portal = self.portal(meta["portal"])
         result = getattr(portal, meta["cb"])(response)
         return self._outputs(portal, result, meta.get(TOKEN))
 
     def route_error(self, failure):
+        """A download error's errback. Its output passes no spider middleware, so its requests
+        are put in the frontier here, and the callback is done when the output is."""
         meta = failure.request.meta
         portal = self.portal(meta["portal"])
         result = getattr(portal, meta["eb"])(failure) if meta.get("eb") else None
-        return self._outputs(portal, result, meta.get(TOKEN))
+        return self._outputs(portal, result, meta.get(TOKEN), schedule=True)
 
-    def _outputs(self, portal, result, token):
+    def _outputs(self, portal, result, token, schedule=False):
         try:
             for out in iterate_spider_output(result):
                 if out is None:
                     continue
                 if isinstance(out, scrapy.Request):
-                    yield self.adopt(portal, out)
+                    req = self.adopt(portal, out)
+                    if schedule:
+                        self.crawler.engine.crawl(req)
+                    else:
+                        yield req
                     continue
                 out["portal"] = portal.portal_name
                 if token:
@@ -327,9 +425,14 @@ class FrontierSpider(scrapy.Spider):
                     self._pending[token] += 1
                 yield out
         finally:
-            if token:
-                self._done.add(token)
-                self._maybe_ack(token)
+            if token and schedule:
+                self.callback_done(token)
+
+    def callback_done(self, token):
+        """The callback of ``token`` has ended and its requests are in the frontier: acked as
+        soon as its items have been through the pipelines too."""
+        self._done.add(token)
+        self._maybe_ack(token)
 
     def _maybe_ack(self, token):
         if token in self._done and self._pending[token] <= 0:

@@ -37,6 +37,8 @@ def worker_settings(redis_url: str, run: dict, archive_dir, *, throttle: bool = 
     rid = run["run_id"]
     mws = dict(settings.getdict("DOWNLOADER_MIDDLEWARES"))
     mws["crawler.frontier.SharedPolitenessMiddleware"] = 950
+    # outermost spider middleware: a callback's requests are in the frontier before it is acked
+    smws = {**settings.getdict("SPIDER_MIDDLEWARES"), "crawler.frontier.FrontierOutputMiddleware": 1}
     settings.setdict({
         "NIANBAO_REDIS": redis_url, "NIANBAO_RUN": rid, "NIANBAO_ARCHIVE": str(archive_dir),
         "REDIS_URL": redis_url,
@@ -46,6 +48,7 @@ def worker_settings(redis_url: str, run: dict, archive_dir, *, throttle: bool = 
         "SCHEDULER_DUPEFILTER_KEY": run_key(rid, "dupefilter"),
         "SCHEDULER_PERSIST": True,
         "DOWNLOADER_MIDDLEWARES": mws,
+        "SPIDER_MIDDLEWARES": smws,
     }, priority="cmdline")
     if os.environ.get("NIANBAO_CONCURRENT_REQUESTS"):     # requests one worker has in flight at once
         settings.set("CONCURRENT_REQUESTS", int(os.environ["NIANBAO_CONCURRENT_REQUESTS"]), priority="cmdline")
@@ -107,8 +110,7 @@ def open_run(redis, store, sources: list[dict], *, mode: str = "full", throttle:
     df = RunDupeFilter(redis, key=run_key(run_id, "dupefilter"))
     for s in sources:
         req = spider.start_request(s["name"])
-        if not df.request_seen(req):
-            queue.push(req)
+        queue.push_if_new(req, df.key, df.request_fingerprint(req))
     redis.set(CURRENT_RUN, json.dumps({"run_id": run_id, "mode": mode, "throttle": throttle}))
     return run_id
 

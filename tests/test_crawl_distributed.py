@@ -149,6 +149,59 @@ def test_worker_killed_midway_loses_and_duplicates_nothing(site, redis_url, tmp_
     assert res["reports"] > 0
 
 
+def test_worker_killed_right_after_acking_a_list_page_loses_none_of_its_links(site, redis_url, tmp_path):
+    """The worst moment for a kill: a list page's request has just left the in-flight hash. Its
+    links must be in the frontier already (Scrapy buffers a callback's output before scheduling
+    it; ``FrontierOutputMiddleware`` schedules them first)."""
+    from nianbao.distributed import close_run, spawn_worker, write_until_finished
+    from store.queue import ingest_batch
+    store, redis, srcs, run_id = _open(site, redis_url, tmp_path)
+    victim = spawn_worker(redis_url, tmp_path / "archive", tmp_path / "victim.log", worker_id="victim",
+                          env={**FAST, "NIANBAO_KILL_AFTER_ACK": "zfxxgknb/index_2.html"})
+    while victim.poll() is None:
+        ingest_batch(redis, store, block=0.05)
+    assert victim.returncode == -signal.SIGKILL
+    said = (tmp_path / "victim.log").read_text("utf-8")
+    killed_after = re.search(r"NIANBAO_KILL_AFTER_ACK: killing this worker after (\S+)", said).group(1)
+    survivor = spawn_worker(redis_url, tmp_path / "archive", tmp_path / "survivor.log",
+                            env={**FAST, "NIANBAO_LOG_LEVEL": "DEBUG"})
+    write_until_finished(redis, store, run_id, [survivor])
+    survivor.wait(30)
+    close_run(redis, store, run_id, srcs, 1.0, "full", archive_dir=tmp_path / "archive")
+    assert "Crawled (200)" in (tmp_path / "survivor.log").read_text("utf-8")
+    # the page itself was done: nobody asked for it again, yet everything it lists arrived
+    assert f"<GET {killed_after}>" not in (tmp_path / "survivor.log").read_text("utf-8")
+    con = sqlite3.connect(tmp_path / "d.db")
+    assert con.execute("select count(*) from documents where source_url = ?", [killed_after]).fetchone()[0] > 0
+    con.close()
+    assert_same_crawl(site, tmp_path / "d.db", tmp_path / "archive", site)
+
+
+def test_a_request_is_marked_seen_and_queued_in_one_step(redis_url):
+    """The duplicate filter and the queue change together, so no kill can leave a request seen
+    but never queued; a redirect to a page already seen still finishes the request it replaces."""
+    import scrapy
+
+    from crawler.frontier import TOKEN, FrontierQueue, RunDupeFilter
+    from store.queue import connect
+    redis = connect(redis_url)
+    spider = scrapy.Spider(name="probe")
+    queue = FrontierQueue(redis, spider, "probe:queue", inflight_key="probe:inflight")
+    df = RunDupeFilter(redis, key="probe:seen")
+    page = scrapy.Request("http://127.0.0.1:1/list/index_2.html")
+    fp = df.request_fingerprint(page)
+    assert queue.push_if_new(page, df.key, fp) is True
+    assert queue.push_if_new(page.replace(), df.key, fp) is False
+    assert len(queue) == 1 and redis.sismember("probe:seen", fp) and redis.ttl("probe:seen") > 0
+    held = queue.pop()
+    assert redis.hlen("probe:inflight") == 1
+    # the page redirects to itself (already seen): dropped as a duplicate, and the held one done
+    again = held.replace()
+    assert again.meta[TOKEN] == held.meta[TOKEN]
+    assert queue.push_if_new(again, df.key, fp) is False
+    assert redis.hlen("probe:inflight") == 0
+
+
 def test_writer_killed_midway_and_restarted_loses_nothing(site, redis_url, tmp_path):
     from nianbao.distributed import close_run, spawn_worker, write_until_finished
     from store.queue import WRITER_PROCESSING, WRITER_QUEUE
