@@ -257,8 +257,21 @@ def map_rows(rows: list, fmt: str, strict: bool, stream: bool = False) -> tuple[
     s3_start, s3_end = _section3(rows, fmt, m, strict, unresolved)
     _section2(rows[:s3_start] if s3_start is not None else rows, fmt, m, strict, unresolved)
     _section4(rows[s3_end + 1:] if s3_end is not None else rows, m, strict, unresolved, stream)
+    _no_fractional_counts(m, fmt)
     m.missing -= {k for k in m.fields if k in m.provenance}
     return m, unresolved
+
+
+def _no_fractional_counts(m: Mapped, fmt: str) -> None:
+    """A count (everything but the sums of money) is a whole number: a count read with a
+    fraction ("40.3" for 403: a speck taken for a point) is not known. What was printed stays in
+    the provenance."""
+    money = schema.decimal_keys(fmt)
+    bad = [k for k, v in m.fields.items() if v is not None and k not in money and v != int(v)]
+    for k in bad:
+        m.fields[k] = None
+    if bad:
+        m.notes.append(f"{len(bad)} counts read with a fraction, not known: {', '.join(sorted(bad))}")
 
 
 def _section2_start(rows: list, fmt: str) -> int:
@@ -463,13 +476,20 @@ def _by_header_position(rows: list, values: list, width: int, m: Mapped) -> list
 
 
 def _by_grid_columns(values: list, width: int, m: Mapped) -> list | None:
-    """Table 四 scanned, its value row short of cells and its header unreadable: the form's 15
+    """Table 四 scanned, its value row not of 15 cells and its header unreadable: the form's 15
     columns are of one width, so where the row's cells start and end says which columns each
-    covers (a cell twice as wide swallowed its neighbour when the scan lost a rule). A value in
-    such a cell goes under the column its words stand in; the other column is blank if no ink
-    reaches it, else not known; a column with no cell at all is not known. Any cell that is not
-    a whole number of columns: no placement."""
-    if len(values) >= width or not values:
+    covers.
+
+    - A cell twice as wide swallowed its neighbour when the scan lost a rule: its value goes
+      under the column its words stand in; the other column is blank if no ink reaches it, else
+      not known.
+    - Cells narrower than a column are pieces of one, cut by a seal's strokes that read as
+      rules: a column of pieces holds the one value among them when the others are printed
+      blanks; with no value, blank when all are blank, else not known.
+    - A column with no cell at all is not known.
+
+    A cell that is neither a piece nor a whole number of columns: no placement."""
+    if len(values) == width or not values:
         return None
     wheres = [t.cell.where or {} for t in values]
     if any("x" not in w or "x1" not in w for w in wheres) or len({(w.get("page"), w.get("row")) for w in wheres}) != 1:
@@ -478,32 +498,46 @@ def _by_grid_columns(values: list, width: int, m: Mapped) -> list | None:
     pitch = (right - left) / width
     if pitch <= 0:
         return None
-    slots: list = []
+    cols: list = [[] for _ in range(width)]
     for t, w in zip(values, wheres):
         start, span = (w["x"] - left) / pitch, (w["x1"] - w["x"]) / pitch
-        if abs(start - round(start)) > 0.25 or round(start) < len(slots) or round(span) < 1 \
-                or abs(span - round(span)) > 0.25:
-            return None
-        while len(slots) < round(start):       # columns where the scan left no cell at all
-            slots.append(Token("unread", None, Cell("", {**w, "col": None, "conf": 0.0,
-                                                         "x": left + (len(slots) + 0.5) * pitch})))
-        n = round(span)
-        if n == 1:
-            slots.append(t)
+        if span < 0.75:
+            k = int(start + span / 2)
+            if not (0 <= k < width and start >= k - 0.25 and start + span <= k + 1.25):
+                return None
+            cols[k].append(t)
             continue
-        centres = [left + (len(slots) + i + 0.5) * pitch for i in range(n)]
+        n, first = round(span), round(start)
+        if abs(start - first) > 0.25 or abs(span - n) > 0.25 or first + n > width:
+            return None
+        if n == 1:
+            cols[first].append(t)
+            continue
+        centres = [left + (first + i + 0.5) * pitch for i in range(n)]
         if t.kind == "number" and "text_x0" in w:
             own = min(range(n), key=lambda i: abs(centres[i] - _centre(t)))
             inside = centres[own] - 0.65 * pitch <= w["text_x0"] and w["text_x1"] <= centres[own] + 0.65 * pitch
-            slots.extend(t if i == own and inside
-                         else _empty_slot([t] if inside else [Token("unread", None, t.cell)], centres[i], pitch / 2, t.cell)
-                         for i in range(n))
+            for i in range(n):
+                cols[first + i].append(t if i == own and inside else _empty_slot(
+                    [t] if inside else [Token("unread", None, t.cell)], centres[i], pitch / 2, t.cell))
         else:
             # a blank cell is blank across; a value with no position or unread ink is not known
             lost = [t if t.kind == "blank" else Token("unread", None, t.cell)]
-            slots.extend(_empty_slot(lost, c, pitch / 2, t.cell) for c in centres)
-    if len(slots) != width:
-        return None
+            for i, c in enumerate(centres):
+                cols[first + i].append(_empty_slot(lost, c, pitch / 2, t.cell))
+    slots = []
+    for k, got in enumerate(cols):
+        values_here = [t for t in got if t.kind != "blank"]
+        if len(got) == 1:
+            slots.append(got[0])
+        elif len(values_here) == 1 and values_here[0].kind == "number":
+            slots.append(values_here[0])
+        elif got and not values_here:
+            slots.append(got[0])
+        else:       # no cell (the scan left none), or pieces that disagree
+            centre = left + (k + 0.5) * pitch
+            where = {**wheres[0], "col": None, "conf": 0.0, "x": centre, "x1": centre}
+            slots.append(Token("unread", None, Cell("", where)))
     m.notes.append(f"table 四: {len(values)} cells read for {width} columns, placed by the columns' equal widths")
     return slots
 
@@ -663,6 +697,8 @@ def _section4(rows: list, m: Mapped, strict: bool, unresolved: list, stream: boo
     if not strict or len(collected) < len(keys):
         collected = (_by_header_position(body, collected, len(keys), m)
                      or (strict and _by_grid_columns(collected, len(keys), m)) or collected)
+    elif len(collected) > len(keys):
+        collected = _by_grid_columns(collected, len(keys), m) or collected
     tokens, nums, why = _fit(collected, len(keys), strict)
     if tokens is not None:
         _assign(m, keys, tokens)

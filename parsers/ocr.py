@@ -335,6 +335,11 @@ def _covered(ivs, a, b):
     return cov >= 0.8 * (mid_b - mid_a)
 
 
+def _share(ivs, a, b) -> float:
+    """The share of (a, b) that the line intervals ``ivs`` cover."""
+    return sum(max(0, min(x1, b) - max(x0, a)) for x0, x1 in ivs) / max(1.0, b - a)
+
+
 def _vlines_band(bw, y0, y1, support=()):
     """x centres of the vertical lines crossing the whole band y0..y1: ink in >= 85% of it and
     in the few rows next to the ruled lines above and below. A character's vertical stroke in a
@@ -383,7 +388,9 @@ def _grid(bw):
     """Find ruled table cells. Returns a list of cells, each a dict with box (x0, y0, x1, y1)
     (interior, lines excluded), band (first row band), col (x order) and span; bands ordered."""
     W, H = bw.size
-    hl = _hlines(bw, max(40, W // 25))
+    # a short run is a character's stroke (bold print at 150 dpi runs 一 strokes together), not
+    # a rule: it would cut its row in two thin bands without vertical lines, and lose the row
+    hl = [h for h in _hlines(bw, max(40, W // 25)) if sum(b - a for a, b in h[3]) >= W // 10]
     if len(hl) < 2:
         return []
     bands = [(hl[i][2] + 1, hl[i + 1][1] - 1) for i in range(len(hl) - 1)]
@@ -427,11 +434,92 @@ def _grid(bw):
             else:
                 cont["span"] += 1
             cont["y1"] = bot_line[0]
+            cont["ybot_line"] = bot_line
             cont["closed"] = _covered(bot_line[3], a, b)
             if not cont["closed"]:
                 new_open.append(cont)
         open_cells = new_open
-    return [c for c in cells if c["closed"] and not c.get("open_top")]
+    cells = _split_lost_rules([c for c in cells if c["closed"] and not c.get("open_top")], hl)
+    cells += _missing_cells(cells)
+    return cells + _borrowed_cells(cells)
+
+
+def _split_lost_rules(cells, hl) -> list:
+    """A cell two or more rows high whose neighbour on the left is one row high (and on the
+    right too, unless it ends the table) lost the rule between its rows in the scan: it would
+    read the two values stacked in it as one number ("1" over "0" as 10). It is cut at the rows'
+    rules. Labels spanning rows have a taller label beside them and are kept whole."""
+    out = []
+    for c in cells:
+        if c["span"] < 2:
+            out.append(c)
+            continue
+        beside = [n for n in cells if n is not c and n["band"] == c["band"]]
+        left = [n for n in beside if abs(n["x1"] - c["x0"]) <= 6]
+        right = [n for n in beside if abs(n["x0"] - c["x1"]) <= 6]
+        if not left or left[0]["span"] != 1 or (right and right[0]["span"] != 1):
+            out.append(c)
+            continue
+        for k in range(c["span"]):
+            b = c["band"] + k
+            out.append({**c, "band": b, "span": 1, "y0": hl[b][0], "y1": hl[b + 1][0], "split": True})
+    return out
+
+
+def _missing_cells(cells) -> list:
+    """Cells of a row that the scan took (a seal over them, a rule lost) where their row's other
+    cells leave a gap as wide as a whole number of its cells: that many equal cells, which are
+    then read like the others (or said unread)."""
+    byband: dict = {}
+    for c in cells:
+        byband.setdefault(c["band"], []).append(c)
+    out = []
+    for band in byband.values():
+        if len(band) < 4:
+            continue
+        band.sort(key=lambda c: c["x0"])
+        widths = sorted(c["x1"] - c["x0"] for c in band)
+        w = widths[len(widths) // 2]
+        for a, b in zip(band, band[1:]):
+            gap = b["x0"] - a["x1"]
+            n = round(gap / w) if w else 0
+            if n < 1 or abs(gap - n * w) > 0.2 * w or abs(a["y1"] - b["y1"]) > 4 or a["span"] != b["span"]:
+                continue
+            for k in range(n):
+                out.append({"x0": a["x1"] + k * gap / n, "x1": a["x1"] + (k + 1) * gap / n, "y0": a["y0"],
+                            "y1": a["y1"], "band": a["band"], "span": a["span"], "closed": True, "filled": True})
+    return out
+
+
+def _borrowed_cells(cells) -> list:
+    """A one-row band that the scan left short of a cell (a seal over the table's outer rule
+    took the line that closes it) gets the cell its neighbour row has there, when nothing of
+    its own row stands there and the rules above and below it run across that cell."""
+    byband: dict = {}
+    for c in cells:
+        byband.setdefault(c["band"], []).append(c)
+    out = []
+    for i, band in byband.items():
+        rows = [c for c in band if c["span"] == 1]
+        if not rows or "ybot_line" not in rows[0]:
+            continue
+        top, bottom = rows[0]["y0"], rows[0]["y1"]
+        over = [c for c in cells if c["y0"] <= top + 2 and c["y1"] >= bottom - 2]
+        above, below = rows[0]["ytop_line"][3], rows[0]["ybot_line"][3]
+        for j in (i - 1, i + 1):
+            for n in byband.get(j, []):
+                if n["span"] != 1 or n.get("filled"):
+                    continue
+                wide = n["x1"] - n["x0"]
+                if any(min(n["x1"], c["x1"]) - max(n["x0"], c["x0"]) > 0.2 * wide for c in over):
+                    continue
+                if min(_share(above, n["x0"], n["x1"]), _share(below, n["x0"], n["x1"])) < 0.6:
+                    continue        # (a seal takes a stretch of the rules, not most of them)
+                cell = {"x0": n["x0"], "x1": n["x1"], "y0": top, "y1": bottom, "band": i, "span": 1,
+                        "closed": True, "filled": True}
+                over.append(cell)
+                out.append(cell)
+    return out
 
 
 def _ink_box(bw, box, pad=3):
@@ -676,6 +764,23 @@ def _pp_words(im) -> list[dict]:
     return words
 
 
+REC_MIN_CONFIDENCE = 50      # per cent, for a put-back cell read alone (recognition without detection)
+REC_RETRY_CONFIDENCE = 50    # per cent, for its second reading (``_plain_crop``)
+
+
+def _plain_crop(g, cell, light: int = 185):
+    """A cell's ink from the straightened page, marks lighter than ``light`` dropped and the
+    contrast stretched, cut to its ink; None when nothing is left."""
+    from PIL import ImageOps
+    cr = g.crop((int(cell["x0"]) + 3, int(cell["y0"]) + 3, int(cell["x1"]) - 3, int(cell["y1"]) - 3))
+    cr = cr.point(lambda p: 255 if p > light else p)
+    bb = ImageOps.invert(cr).getbbox()
+    if bb is None:
+        return None
+    cr = cr.crop((max(0, bb[0] - 4), max(0, bb[1] - 4), min(cr.width, bb[2] + 4), min(cr.height, bb[3] + 4)))
+    return ImageOps.autocontrast(cr, cutoff=1)
+
+
 def _pp_rec(crops) -> list[tuple[str, float]]:
     """Recognition only, for cell crops that have ink but no detected text."""
     import numpy as np
@@ -765,10 +870,23 @@ def _pp_straight(im, page_no, deadline):
             unread.append((ci, clean.crop((max(0, box[0] - 4), max(0, box[1] - 4), box[2] + 4, box[3] + 4))))
             texts[ci] = ("", 0.0)
             ink[ci] = (None, (box[0], box[2]))
+    again = []
     for (ci, _), (t, conf) in zip(unread, _pp_rec([c for _, c in unread])):
-        if t:
+        # in a cell put back where the scan lost its rules (under a seal, mostly) a reading this
+        # unsure is a seal's stroke or a speck read as a digit (a "6" at 17%): the ink stays unread
+        if t and (conf >= REC_MIN_CONFIDENCE or not cells[ci].get("filled")):
             texts[ci] = (_pp_cell_text(t), conf)
             ink[ci] = (ink[ci][1], ink[ci][1])     # read from the crop of its ink: the words stand there
+        else:
+            again.append(ci)
+    # once more from the page as scanned, its light marks (a seal's remains, blur) dropped and
+    # its contrast stretched: a small "0" lost among specks reads there; only a number is taken
+    retry = [(ci, crop) for ci in again if (crop := _plain_crop(g, cells[ci])) is not None]
+    for (ci, _), (t, conf) in zip(retry, _pp_rec([crop for _, crop in retry])):
+        t = _pp_cell_text(t)
+        if conf >= REC_RETRY_CONFIDENCE and _NUMERIC.fullmatch(t):
+            texts[ci] = (t, conf)
+            ink[ci] = (ink[ci][1], ink[ci][1])
     for ci, (t, _) in texts.items():
         if t and _garbled(t):
             texts[ci] = ("", 0.0)           # ink that reads as neither a number nor a label

@@ -168,3 +168,51 @@ def test_ink_nothing_could_read_is_not_a_printed_blank():
     m, _ = map_rows(tokenize(_section4_rows(cells)), "2021", strict=True)
     assert m.fields["review_total"] is None and "review_total" not in m.blank
     assert m.fields["review_pending"] == 0
+
+
+def _piece(text, x0, x1, conf=None):
+    """A piece of a table 四 cell: a seal's strokes read as rules cut the cell."""
+    from parsers.model import Cell
+    where = {"page": 2, "row": 3, "col": 0, "x": x0, "x1": x1}
+    if conf is not None:
+        where["conf"] = conf
+    if text:
+        where.update(text_x0=x0 + 5, text_x1=x0 + 15, ink_x0=x0 + 5, ink_x1=x0 + 15)
+    return Cell(text, where)
+
+
+def test_table_four_cells_cut_into_pieces_by_a_seal_are_put_back_together():
+    """A seal's strokes over table 四 read as rules and cut three cells into pieces (19 cells
+    for 15 columns). By the columns' equal widths: a column whose pieces hold one value and
+    printed blanks has that value; one whose pieces are all blank is blank; one with ink nothing
+    could read is not known."""
+    from parsers.mapping import map_rows, tokenize
+    values = [7, 2, 2, 0, 11, 1, 0, 1, 0, 2, None, 0, 0, 0, 1]
+    cells = [_cell(str(values[c]), c) for c in range(15) if c not in (10, 12, 13)]
+    cells += [_piece("", 1100, 1140), _piece("", 1140, 1165, conf=0.0), _piece("", 1165, 1200)]  # 10: unread ink
+    cells += [_piece("0", 1300, 1350, conf=90.0), _piece("", 1350, 1400)]                    # 12: 0 and a blank
+    cells += [_piece("", 1400, 1430), _piece("", 1430, 1500)]                                # 13: all blank
+    cells.sort(key=lambda c: c.where["x"])
+    m, _ = map_rows(tokenize(_section4_rows(cells)), "2021", strict=True)
+    keys = [k for k in m.fields if k.startswith(("review_", "suit_"))]
+    got = [m.fields[k] for k in keys]
+    assert got == [7, 2, 2, 0, 11, 1, 0, 1, 0, 2, None, 0, 0, None, 1], got
+    assert keys[10] not in m.blank and keys[13] in m.blank
+    assert any("19 cells read for 15 columns" in n for n in m.notes)
+
+
+def test_a_count_read_with_a_fraction_is_not_known():
+    """A speck taken for a decimal point turns 403 into "40.3": counts are whole numbers, so the
+    value is null with a note and the printed text kept; sums of money keep their decimals."""
+    from nianbao.demo import documents as D
+    from parsers import parse
+    rep = D.random_report(seed=5)
+    rep["fields"]["penalty_decisions"] = 403
+    html = D.render(rep, "html").decode("utf-8")
+    assert html.count(">403<") == 1
+    got = parse(html.replace(">403<", ">40.3<").encode("utf-8"), filename="report.html")
+    assert got["fields"]["penalty_decisions"] is None
+    assert any("penalty_decisions" in n and "fraction" in n for n in got["notes"])
+    assert got["provenance"]["penalty_decisions"]["raw"] == "40.3"
+    money = rep["fields"]["fees_amount_wan_yuan"]
+    assert money is None or got["fields"]["fees_amount_wan_yuan"] == money
