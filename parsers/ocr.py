@@ -766,6 +766,7 @@ def _pp_words(im) -> list[dict]:
 
 REC_MIN_CONFIDENCE = 50      # per cent, for a put-back cell read alone (recognition without detection)
 REC_RETRY_CONFIDENCE = 50    # per cent, for its second reading (``_plain_crop``)
+REC_DESPECKLED_CONFIDENCE = 80   # per cent, for its third (cut to its ink without specks)
 
 
 def _plain_crop(g, cell, light: int = 185):
@@ -882,11 +883,30 @@ def _pp_straight(im, page_no, deadline):
     # once more from the page as scanned, its light marks (a seal's remains, blur) dropped and
     # its contrast stretched: a small "0" lost among specks reads there; only a number is taken
     retry = [(ci, crop) for ci in again if (crop := _plain_crop(g, cells[ci])) is not None]
+    left = []
     for (ci, _), (t, conf) in zip(retry, _pp_rec([crop for _, crop in retry])):
         t = _pp_cell_text(t)
         if conf >= REC_RETRY_CONFIDENCE and _NUMERIC.fullmatch(t):
             texts[ci] = (t, conf)
             ink[ci] = (ink[ci][1], ink[ci][1])
+        else:
+            left.append(ci)
+    # and once more cut to its ink without the specks (a "0" among specks is a small part of the
+    # box around them all, too small to read): numbers read surely only
+    if left:
+        from PIL import ImageFilter
+        opened = cbw.filter(ImageFilter.MaxFilter(3)).filter(ImageFilter.MinFilter(3))
+        last = []
+        for ci in left:
+            c = cells[ci]
+            b = _ink_box(opened, (c["x0"], c["y0"], c["x1"], c["y1"]), pad=4)
+            if b is not None:
+                last.append((ci, clean.crop((max(0, b[0] - 4), max(0, b[1] - 4), b[2] + 4, b[3] + 4))))
+        for (ci, _), (t, conf) in zip(last, _pp_rec([crop for _, crop in last])):
+            t = _pp_cell_text(t)
+            if conf >= REC_DESPECKLED_CONFIDENCE and _NUMERIC.fullmatch(t):
+                texts[ci] = (t, conf)
+                ink[ci] = (ink[ci][1], ink[ci][1])
     for ci, (t, _) in texts.items():
         if t and _garbled(t):
             texts[ci] = ("", 0.0)           # ink that reads as neither a number nor a label
