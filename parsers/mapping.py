@@ -263,15 +263,21 @@ def map_rows(rows: list, fmt: str, strict: bool, stream: bool = False) -> tuple[
 
 
 def _no_fractional_counts(m: Mapped, fmt: str) -> None:
-    """A count (everything but the sums of money) is a whole number: a count read with a
-    fraction ("40.3" for 403: a speck taken for a point) is not known. What was printed stays in
-    the provenance."""
-    money = schema.decimal_keys(fmt)
-    bad = [k for k, v in m.fields.items() if v is not None and k not in money and v != int(v)]
+    """A count read by OCR is a whole number, and not below zero unless the form says it may be
+    (the change columns of table 二): "40.3" for 403 (a speck taken for a point) or "-1" for 1
+    (a speck taken for a minus) is a misreading, not known. What was read stays in the
+    provenance. A text layer's numbers are kept as printed: a rule they break is a finding."""
+    money, signed = schema.decimal_keys(fmt), schema.signed_keys(fmt)
+    bad = []
+    for k, v in m.fields.items():
+        if v is None or "conf" not in (m.provenance.get(k, {}).get("where") or {}):
+            continue
+        if (k not in money and v != int(v)) or (k not in signed and v < 0):
+            bad.append(k)
     for k in bad:
         m.fields[k] = None
     if bad:
-        m.notes.append(f"{len(bad)} counts read with a fraction, not known: {', '.join(sorted(bad))}")
+        m.notes.append(f"{len(bad)} counts read by OCR as a fraction or below zero, not known: {', '.join(sorted(bad))}")
 
 
 def _section2_start(rows: list, fmt: str) -> int:

@@ -201,9 +201,32 @@ def test_table_four_cells_cut_into_pieces_by_a_seal_are_put_back_together():
     assert any("19 cells read for 15 columns" in n for n in m.notes)
 
 
-def test_a_count_read_with_a_fraction_is_not_known():
-    """A speck taken for a decimal point turns 403 into "40.3": counts are whole numbers, so the
-    value is null with a note and the printed text kept; sums of money keep their decimals."""
+def _scanned_section2(value: str, row_label: str = "行政处罚"):
+    """Table 二's 第二十条第（六）项 block as a scanned grid gives it (cells with confidence)."""
+    from parsers.model import Cell
+
+    def row(r, *texts):
+        return [Cell(t, {"page": 1, "row": r, "col": i, "x": 150 + 400 * i, "x1": 550 + 400 * i, "conf": 96.0})
+                for i, t in enumerate(texts)]
+    return [row(0, "第二十条第（六）项"), row(1, "信息内容", "本年处理决定数量"), row(2, row_label, value),
+            row(3, "行政强制", "12")]
+
+
+@pytest.mark.parametrize("read, label", [("40.3", "a speck taken for a point"), ("-1", "a speck taken for a minus")])
+def test_a_count_read_by_ocr_as_a_fraction_or_below_zero_is_not_known(read, label):
+    """403 read as "40.3", 1 as "-1": counts are whole numbers and not below zero, so the value
+    is null with a note, and what was read stays in the provenance."""
+    from parsers.mapping import map_rows, tokenize
+    m, _ = map_rows(tokenize(_scanned_section2(read)), "2021", strict=True)
+    assert m.fields["enforcement_decisions"] == 12, label
+    assert m.fields["penalty_decisions"] is None
+    assert m.provenance["penalty_decisions"]["raw"] == read
+    assert any("penalty_decisions" in n and "not known" in n for n in m.notes)
+
+
+def test_a_text_layers_odd_count_is_kept_as_printed():
+    """In a text layer the document printed what it printed: a fraction in a count is kept (its
+    checks say what is wrong with it)."""
     from nianbao.demo import documents as D
     from parsers import parse
     rep = D.random_report(seed=5)
@@ -211,8 +234,4 @@ def test_a_count_read_with_a_fraction_is_not_known():
     html = D.render(rep, "html").decode("utf-8")
     assert html.count(">403<") == 1
     got = parse(html.replace(">403<", ">40.3<").encode("utf-8"), filename="report.html")
-    assert got["fields"]["penalty_decisions"] is None
-    assert any("penalty_decisions" in n and "fraction" in n for n in got["notes"])
-    assert got["provenance"]["penalty_decisions"]["raw"] == "40.3"
-    money = rep["fields"]["fees_amount_wan_yuan"]
-    assert money is None or got["fields"]["fees_amount_wan_yuan"] == money
+    assert got["fields"]["penalty_decisions"] == 40.3
