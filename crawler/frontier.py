@@ -60,14 +60,31 @@ FINGERPRINT_TTL = 2 * 24 * 3600
 # crash tests: a worker kills itself (SIGKILL) right after acking a request whose URL contains this
 KILL_AFTER_ACK = "NIANBAO_KILL_AFTER_ACK"
 
-# pop the best request into the worker's in-flight hash (value "score|member"), atomically
+# pop the best request into the worker's in-flight hash (value "score|member"), atomically; the
+# worker (ARGV[1]) is in the run's workers (KEYS[3]) whenever it holds a request, so that a worker
+# once taken for dead and reaped, but alive, has what it takes next seen (and put back if it dies)
 POP = """
 local m = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 if #m == 0 then return false end
 redis.call('ZREM', KEYS[1], m[1])
 redis.call('HSET', KEYS[2], string.sub(m[1], 1, %d), m[2] .. '|' .. m[1])
+if #KEYS > 2 then redis.call('SADD', KEYS[3], ARGV[1]) end
 return m[1]
 """ % TOKEN_LEN
+# a worker whose heartbeat (KEYS[1]) is gone: its in-flight requests (KEYS[2]) back in the queue
+# (KEYS[3]) and the worker out of the run's workers (KEYS[4]), in one step, so that a heartbeat
+# in between cannot leave it out of the workers while it still takes requests
+REAP = """
+if redis.call('EXISTS', KEYS[1]) == 1 then return -1 end
+local vals = redis.call('HVALS', KEYS[2])
+for _, v in ipairs(vals) do
+  local i = string.find(v, '|', 1, true)
+  redis.call('ZADD', KEYS[3], tonumber(string.sub(v, 1, i - 1)), string.sub(v, i + 1))
+end
+redis.call('DEL', KEYS[2])
+redis.call('SREM', KEYS[4], ARGV[1])
+return #vals
+"""
 # mark a request's fingerprint seen and queue it, in one step: a worker killed between the two
 # would leave a request that nobody fetches and that every later sight of it calls a duplicate
 ENQUEUE = """
@@ -125,11 +142,13 @@ def frontier_empty(redis, run_id) -> bool:
 class FrontierQueue(RedisQueueBase):
     """A priority queue whose members are ``token + serialized request``; see the module doc."""
 
-    def __init__(self, server, spider, key, serializer=None, inflight_key=None):
+    def __init__(self, server, spider, key, serializer=None, inflight_key=None, workers_key=None, worker_id=None):
         super().__init__(server, spider, key, serializer)
         self.inflight_key = inflight_key or f"{self.key}:inflight"
+        self.workers_key, self.worker_id = workers_key, worker_id
         self._pop = server.register_script(POP)
         self._requeue = server.register_script(REQUEUE)
+        self._reap = server.register_script(REAP)
         self._enqueue = server.register_script(ENQUEUE)
         self._urls: dict = {}        # token → URL of the requests this worker holds (for the logs)
         self._kill_after_ack = os.environ.get(KILL_AFTER_ACK)
@@ -157,7 +176,10 @@ class FrontierQueue(RedisQueueBase):
         return added
 
     def pop(self, timeout=0):
-        member = self._pop(keys=[self.key, self.inflight_key])
+        if self.workers_key:
+            member = self._pop(keys=[self.key, self.inflight_key, self.workers_key], args=[self.worker_id])
+        else:
+            member = self._pop(keys=[self.key, self.inflight_key])
         if not member:
             return None
         request = self._decode_request(member[TOKEN_LEN:])
@@ -179,6 +201,11 @@ class FrontierQueue(RedisQueueBase):
         """Put a worker's in-flight requests back (this worker's by default)."""
         return int(self._requeue(keys=[inflight_key or self.inflight_key, self.key]))
 
+    def reap(self, worker: str, alive_key: str, inflight_key: str, workers_key: str) -> int:
+        """Put back what ``worker`` holds and drop it from the workers, unless its heartbeat
+        (``alive_key``) is there: -1 then."""
+        return int(self._reap(keys=[alive_key, inflight_key, self.key, workers_key], args=[worker]))
+
 
 class FrontierScheduler(RedisScheduler):
     """scrapy-redis's scheduler over :class:`FrontierQueue` for this worker."""
@@ -187,7 +214,8 @@ class FrontierScheduler(RedisScheduler):
         self.spider = spider
         self.queue = FrontierQueue(self.server, spider, self.queue_key % {"spider": spider.name},
                                    serializer=self.serializer,
-                                   inflight_key=run_key(spider.run_id, "inflight", spider.worker_id))
+                                   inflight_key=run_key(spider.run_id, "inflight", spider.worker_id),
+                                   workers_key=run_key(spider.run_id, "workers"), worker_id=spider.worker_id)
         spider.frontier_queue = self.queue
         if not self.df:
             self.df = RunDupeFilter.from_spider(spider)
@@ -471,22 +499,26 @@ class FrontierSpider(scrapy.Spider):
         self._heartbeat.start(max(self.heartbeat_ttl / 4, 0.5), now=False)
 
     def _beat(self):
-        self.redis.set(run_key(self.run_id, "alive", self.worker_id), "1", px=int(self.heartbeat_ttl * 1000))
+        # alive, and one of the run's workers again if a stall made another take it for dead
+        pipe = self.redis.pipeline()
+        pipe.set(run_key(self.run_id, "alive", self.worker_id), "1", px=int(self.heartbeat_ttl * 1000))
+        pipe.sadd(run_key(self.run_id, "workers"), self.worker_id)
+        pipe.execute()
         self.reap()
 
     def reap(self) -> int:
         """Put back the in-flight requests of workers whose heartbeat stopped."""
         n = 0
-        for w in self.redis.smembers(run_key(self.run_id, "workers")):
+        workers = run_key(self.run_id, "workers")
+        for w in self.redis.smembers(workers):
             w = w.decode()
-            if w == self.worker_id or self.redis.exists(run_key(self.run_id, "alive", w)):
+            if w == self.worker_id or self.frontier_queue is None:
                 continue
-            if self.frontier_queue is not None:
-                k = self.frontier_queue.requeue(run_key(self.run_id, "inflight", w))
-                if k:
-                    log.warning("worker %s stopped answering: %d of its requests put back", w, k)
-                n += k
-            self.redis.srem(run_key(self.run_id, "workers"), w)
+            k = self.frontier_queue.reap(w, run_key(self.run_id, "alive", w), run_key(self.run_id, "inflight", w),
+                                         workers)
+            if k > 0:
+                log.warning("worker %s stopped answering: %d of its requests put back", w, k)
+            n += max(k, 0)
         return n
 
     def frontier_idle(self) -> bool:

@@ -202,6 +202,33 @@ def test_a_request_is_marked_seen_and_queued_in_one_step(redis_url):
     assert redis.hlen("probe:inflight") == 0
 
 
+def test_a_worker_taken_for_dead_while_alive_keeps_what_it_takes_next_in_sight(redis_url):
+    """A worker that stalls past its heartbeat is reaped by another (its requests put back),
+    then goes on taking requests. Whatever it takes next must be where a reaper looks, so that
+    if it then dies for good its requests are put back too, not lost."""
+    import scrapy
+
+    from crawler.frontier import FrontierQueue
+    from store.queue import connect
+    redis = connect(redis_url)
+    spider = scrapy.Spider(name="probe")
+    workers, alive = "probe:workers", "probe:alive:slow"
+    slow = FrontierQueue(redis, spider, "probe:queue", inflight_key="probe:inflight:slow",
+                         workers_key=workers, worker_id="slow")
+    for n in range(3):
+        slow.push(scrapy.Request(f"http://127.0.0.1:1/doc/{n}.html"))
+    assert slow.pop() is not None and redis.sismember(workers, "slow")
+    redis.set(alive, "1")
+    assert slow.reap("slow", alive, "probe:inflight:slow", workers) == -1      # alive: left alone
+    redis.delete(alive)                                                       # the stall
+    assert slow.reap("slow", alive, "probe:inflight:slow", workers) == 1
+    assert not redis.sismember(workers, "slow") and len(slow) == 3
+    taken = slow.pop()                                                        # it goes on
+    assert taken is not None and redis.sismember(workers, "slow")
+    # it dies for good: the next reaper finds it and puts back what it held
+    assert slow.reap("slow", alive, "probe:inflight:slow", workers) == 1 and len(slow) == 3
+
+
 def test_writer_killed_midway_and_restarted_loses_nothing(site, redis_url, tmp_path):
     from nianbao.distributed import close_run, spawn_worker, write_until_finished
     from store.queue import WRITER_PROCESSING, WRITER_QUEUE
