@@ -71,20 +71,22 @@ redis.call('HSET', KEYS[2], string.sub(m[1], 1, %d), m[2] .. '|' .. m[1])
 if #KEYS > 2 then redis.call('SADD', KEYS[3], ARGV[1]) end
 return m[1]
 """ % TOKEN_LEN
+# an in-flight hash (values "score|member") back in the queue, emptied; leaves its size in n
+PUT_BACK = """
+local vals = redis.call('HVALS', %(inflight)s)
+for _, v in ipairs(vals) do
+  local i = string.find(v, '|', 1, true)
+  redis.call('ZADD', %(queue)s, tonumber(string.sub(v, 1, i - 1)), string.sub(v, i + 1))
+end
+redis.call('DEL', %(inflight)s)
+local n = #vals
+"""
 # a worker whose heartbeat (KEYS[1]) is gone: its in-flight requests (KEYS[2]) back in the queue
 # (KEYS[3]) and the worker out of the run's workers (KEYS[4]), in one step, so that a heartbeat
 # in between cannot leave it out of the workers while it still takes requests
-REAP = """
-if redis.call('EXISTS', KEYS[1]) == 1 then return -1 end
-local vals = redis.call('HVALS', KEYS[2])
-for _, v in ipairs(vals) do
-  local i = string.find(v, '|', 1, true)
-  redis.call('ZADD', KEYS[3], tonumber(string.sub(v, 1, i - 1)), string.sub(v, i + 1))
-end
-redis.call('DEL', KEYS[2])
-redis.call('SREM', KEYS[4], ARGV[1])
-return #vals
-"""
+REAP = ("if redis.call('EXISTS', KEYS[1]) == 1 then return -1 end"
+        + PUT_BACK % {"inflight": "KEYS[2]", "queue": "KEYS[3]"}
+        + "redis.call('SREM', KEYS[4], ARGV[1])\nreturn n\n")
 # mark a request's fingerprint seen and queue it, in one step: a worker killed between the two
 # would leave a request that nobody fetches and that every later sight of it calls a duplicate
 ENQUEUE = """
@@ -93,16 +95,8 @@ if redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], tonumber(AR
 redis.call('ZADD', KEYS[2], tonumber(ARGV[2]), ARGV[3])
 return 1
 """
-# put every in-flight request of a worker back in the queue, atomically
-REQUEUE = """
-local vals = redis.call('HVALS', KEYS[1])
-for _, v in ipairs(vals) do
-  local i = string.find(v, '|', 1, true)
-  redis.call('ZADD', KEYS[2], tonumber(string.sub(v, 1, i - 1)), string.sub(v, i + 1))
-end
-redis.call('DEL', KEYS[1])
-return #vals
-"""
+# put every in-flight request of a worker (KEYS[1]) back in the queue (KEYS[2]), atomically
+REQUEUE = PUT_BACK % {"inflight": "KEYS[1]", "queue": "KEYS[2]"} + "return n\n"
 # reserve the next start slot of a host: returns milliseconds to wait (Redis's clock for all workers)
 RESERVE = """
 local t = redis.call('TIME')
@@ -156,9 +150,13 @@ class FrontierQueue(RedisQueueBase):
     def __len__(self):
         return self.server.zcard(self.key)
 
-    def push(self, request):
+    def _member(self, request) -> tuple:
+        """(token of the request this one replaces or None, the queue member for it)."""
         old = request.meta.pop(TOKEN, None)
-        member = uuid.uuid4().hex.encode() + self._encode_request(request)
+        return old, uuid.uuid4().hex.encode() + self._encode_request(request)
+
+    def push(self, request):
+        old, member = self._member(request)
         self.server.execute_command("ZADD", self.key, -request.priority, member)
         if old:      # a retry or redirect of a request this worker holds: the new one replaces it
             self.ack(old)
@@ -167,8 +165,7 @@ class FrontierQueue(RedisQueueBase):
         """Queue ``request`` unless its fingerprint is in ``seen_key``, marking it seen in the
         same step. False for a duplicate. Either way a request this worker held and that this
         one replaces (a redirect) is done."""
-        old = request.meta.pop(TOKEN, None)
-        member = uuid.uuid4().hex.encode() + self._encode_request(request)
+        old, member = self._member(request)
         added = bool(self._enqueue(keys=[seen_key, self.key],
                                    args=[fingerprint, -request.priority, member, FINGERPRINT_TTL]))
         if old:
@@ -241,13 +238,6 @@ class FrontierScheduler(RedisScheduler):
 class RunDupeFilter(RFPDupeFilter):
     """The fingerprints of one run (its key names the run), expiring after two days. The
     scheduler marks them with the push (:meth:`FrontierQueue.push_if_new`)."""
-
-    def request_seen(self, request):
-        seen = super().request_seen(request)
-        if not seen and not getattr(self, "_ttl_set", False):
-            self.server.expire(self.key, FINGERPRINT_TTL)
-            self._ttl_set = True
-        return seen
 
     def close(self, reason=""):
         pass      # shared by every worker: the run's end removes it (nianbao.distributed)

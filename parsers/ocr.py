@@ -328,11 +328,7 @@ def _hlines(bw, min_len):
 
 def _covered(ivs, a, b):
     """True when the horizontal line intervals cover most of (a, b)."""
-    mid_a, mid_b = a + (b - a) * 0.25, a + (b - a) * 0.75
-    cov = 0
-    for x0, x1 in ivs:
-        cov += max(0, min(x1, mid_b) - max(x0, mid_a))
-    return cov >= 0.8 * (mid_b - mid_a)
+    return _share(ivs, a + (b - a) * 0.25, a + (b - a) * 0.75) >= 0.8
 
 
 def _share(ivs, a, b) -> float:
@@ -782,6 +778,21 @@ def _plain_crop(g, cell, light: int = 185):
     return ImageOps.autocontrast(cr, cutoff=1)
 
 
+def _read_numbers(cis, crop_of, cells, texts, ink, min_conf) -> list:
+    """Read cells ``cis`` again from ``crop_of(cell)`` (None: nothing to read); a number read
+    at ``min_conf`` or more is taken (into ``texts`` and ``ink``). Returns the cells that had a
+    crop and are still unread."""
+    crops = [(ci, crop) for ci in cis if (crop := crop_of(cells[ci])) is not None]
+    taken = set()
+    for (ci, _), (t, conf) in zip(crops, _pp_rec([crop for _, crop in crops])):
+        t = _pp_cell_text(t)
+        if conf >= min_conf and _NUMERIC.fullmatch(t):
+            texts[ci] = (t, conf)
+            ink[ci] = (ink[ci][1], ink[ci][1])
+            taken.add(ci)
+    return [ci for ci, _ in crops if ci not in taken]
+
+
 def _pp_rec(crops) -> list[tuple[str, float]]:
     """Recognition only, for cell crops that have ink but no detected text."""
     import numpy as np
@@ -881,32 +892,18 @@ def _pp_straight(im, page_no, deadline):
         else:
             again.append(ci)
     # once more from the page as scanned, its light marks (a seal's remains, blur) dropped and
-    # its contrast stretched: a small "0" lost among specks reads there; only a number is taken
-    retry = [(ci, crop) for ci in again if (crop := _plain_crop(g, cells[ci])) is not None]
-    left = []
-    for (ci, _), (t, conf) in zip(retry, _pp_rec([crop for _, crop in retry])):
-        t = _pp_cell_text(t)
-        if conf >= REC_RETRY_CONFIDENCE and _NUMERIC.fullmatch(t):
-            texts[ci] = (t, conf)
-            ink[ci] = (ink[ci][1], ink[ci][1])
-        else:
-            left.append(ci)
-    # and once more cut to its ink without the specks (a "0" among specks is a small part of the
-    # box around them all, too small to read): numbers read surely only
-    if left:
+    # its contrast stretched: a small "0" lost among specks reads there
+    again = _read_numbers(again, lambda c: _plain_crop(g, c), cells, texts, ink, REC_RETRY_CONFIDENCE)
+    if again:
+        # and once more cut to its ink without the specks (a "0" among specks is a small part of
+        # the box around them all, too small to read)
         from PIL import ImageFilter
         opened = cbw.filter(ImageFilter.MaxFilter(3)).filter(ImageFilter.MinFilter(3))
-        last = []
-        for ci in left:
-            c = cells[ci]
+
+        def despeckled(c):
             b = _ink_box(opened, (c["x0"], c["y0"], c["x1"], c["y1"]), pad=4)
-            if b is not None:
-                last.append((ci, clean.crop((max(0, b[0] - 4), max(0, b[1] - 4), b[2] + 4, b[3] + 4))))
-        for (ci, _), (t, conf) in zip(last, _pp_rec([crop for _, crop in last])):
-            t = _pp_cell_text(t)
-            if conf >= REC_DESPECKLED_CONFIDENCE and _NUMERIC.fullmatch(t):
-                texts[ci] = (t, conf)
-                ink[ci] = (ink[ci][1], ink[ci][1])
+            return None if b is None else clean.crop((max(0, b[0] - 4), max(0, b[1] - 4), b[2] + 4, b[3] + 4))
+        _read_numbers(again, despeckled, cells, texts, ink, REC_DESPECKLED_CONFIDENCE)
     for ci, (t, _) in texts.items():
         if t and _garbled(t):
             texts[ci] = ("", 0.0)           # ink that reads as neither a number nor a label
