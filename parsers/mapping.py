@@ -10,6 +10,7 @@ guessed.
 from __future__ import annotations
 
 import functools
+import re
 import itertools
 import statistics
 from dataclasses import dataclass, field
@@ -263,21 +264,26 @@ def map_rows(rows: list, fmt: str, strict: bool, stream: bool = False) -> tuple[
 
 
 def _no_fractional_counts(m: Mapped, fmt: str) -> None:
-    """A count read by OCR is a whole number, and not below zero unless the form says it may be
-    (the change columns of table 二): "40.3" for 403 (a speck taken for a point) or "-1" for 1
-    (a speck taken for a minus) is a misreading, not known. What was read stays in the
-    provenance. A text layer's numbers are kept as printed: a rule they break is a finding."""
+    """A count read by OCR is a whole number, not below zero unless the form says it may be (the
+    change columns of table 二), and printed without a leading zero: "40.3" for 403 (a speck
+    taken for a point), "-1" for 1 (a speck taken for a minus) or "03" for 0 (a speck taken for
+    a digit) is a misreading, not known. What was read stays in the provenance. A text layer's
+    numbers are kept as printed: a rule they break is a finding."""
     money, signed = schema.decimal_keys(fmt), schema.signed_keys(fmt)
     bad = []
     for k, v in m.fields.items():
-        if v is None or "conf" not in (m.provenance.get(k, {}).get("where") or {}):
+        prov = m.provenance.get(k, {})
+        if v is None or "conf" not in (prov.get("where") or {}):
             continue
-        if (k not in money and v != int(v)) or (k not in signed and v < 0):
+        raw = str(prov.get("raw", "")).replace(",", "").strip()
+        if ((k not in money and v != int(v)) or (k not in signed and v < 0)
+                or re.fullmatch(r"[-+]?0\d+", raw)):
             bad.append(k)
     for k in bad:
         m.fields[k] = None
     if bad:
-        m.notes.append(f"{len(bad)} counts read by OCR as a fraction or below zero, not known: {', '.join(sorted(bad))}")
+        m.notes.append(f"{len(bad)} numbers read by OCR as a fraction, below zero or with a leading zero, "
+                       f"not known: {', '.join(sorted(bad))}")
 
 
 def _section2_start(rows: list, fmt: str) -> int:

@@ -1,4 +1,4 @@
-"""Offline OCR with Debian's tesseract (chi_sim) for scanned / image-only reports.
+"""Offline OCR (PP-OCR through ONNX Runtime, or Debian's tesseract) for scanned / image-only reports.
 
 Public API
 ----------
@@ -27,6 +27,11 @@ How
   pass (eng, whitelist ``0-9.,-/``): every crop on its own line of ONE strip image; unsure
   readings get a second strip at another scale, then a few single-line calls. ``where["conf"]``
   holds tesseract's confidence (0–100; 0 = fallback reading) and ``where["page"]``.
+* With PP-OCR (the engine when installed, ``engine``) the page is read once, detection and
+  recognition, and boxes go to cells. A cell with ink and no box is read alone: from the box of
+  its print (``_print_box``: specks away from it left out), then from the page as scanned with
+  its light marks dropped, then cut to its ink after a 3×3 opening, and, where a red seal covers
+  it, from the page in colour (``_under_seal``), where print is darker than the seal's ink.
 * ``strict_cells`` is True when a grid was found; otherwise the old word-gap cell splitting
   is used and only the order of values can be trusted (False).
 * Every subprocess has a timeout derived from the remaining budget; a page that does not fit is
@@ -534,6 +539,62 @@ def _ink_box(bw, box, pad=3):
     return (x0 + bb[0], y0 + bb[1], x0 + bb[2], y0 + bb[3])
 
 
+PRINT_GAP = 3          # px at least between the parts of one number (digits stand 1-3 px apart at 200 dpi)
+PRINT_MIN_SIZE = 8     # px: a number's print is at least this tall or this wide; less is specks
+
+
+def _print_box(gray, box, pad=4):
+    """Bounding box of the print in a cell (shrunk by pad), specks beside it left out, or None.
+
+    The print is the largest dark part (grey below 200, so that a faint digit stays one part or
+    breaks into parts that nearly touch) and every part within a quarter of that part's height
+    (``PRINT_GAP`` at least) of what is taken so far; a speck farther off is scanner dust. A box stretched to a speck two rows away makes a tall
+    thin crop that nothing reads; a box of specks alone (less than ``PRINT_MIN_SIZE`` both ways)
+    is None."""
+    import numpy as np
+    x0, y0, x1, y1 = (int(box[0]) + pad, int(box[1]) + pad, int(box[2]) - pad, int(box[3]) - pad)
+    if x1 - x0 < 3 or y1 - y0 < 3:
+        return None
+    dark = np.asarray(gray.crop((x0, y0, x1, y1))) < 200
+    h, w = dark.shape
+    seen = np.zeros_like(dark)
+    parts = []                                  # (pixels, x0, y0, x1, y1)
+    for y, x in np.argwhere(dark).tolist():
+        if seen[y, x]:
+            continue
+        seen[y, x] = True
+        stack, n, bx0, by0, bx1, by1 = [(y, x)], 0, x, y, x, y
+        while stack:
+            cy, cx = stack.pop()
+            n += 1
+            bx0, by0, bx1, by1 = min(bx0, cx), min(by0, cy), max(bx1, cx), max(by1, cy)
+            for ny in (cy - 1, cy, cy + 1):
+                for nx in (cx - 1, cx, cx + 1):
+                    if 0 <= ny < h and 0 <= nx < w and dark[ny, nx] and not seen[ny, nx]:
+                        seen[ny, nx] = True
+                        stack.append((ny, nx))
+        edge = (bx1 - bx0 < 3 and (bx0 == 0 or bx1 == w - 1)) or (by1 - by0 < 3 and (by0 == 0 or by1 == h - 1))
+        if not edge:                            # a thin part along the crop's edge is a rule's remains
+            parts.append((n, bx0, by0, bx1 + 1, by1 + 1))
+    if not parts:
+        return None
+    parts.sort(reverse=True)
+    kept = list(parts[0][1:])
+    rest = parts[1:]
+    gap = max(PRINT_GAP, (kept[3] - kept[1]) // 4)
+    grown = True
+    while grown:
+        grown = False
+        for p in list(rest):
+            if p[1] <= kept[2] + gap and p[3] >= kept[0] - gap and p[2] <= kept[3] + gap and p[4] >= kept[1] - gap:
+                kept = [min(kept[0], p[1]), min(kept[1], p[2]), max(kept[2], p[3]), max(kept[3], p[4])]
+                rest.remove(p)
+                grown = True
+    if kept[2] - kept[0] < PRINT_MIN_SIZE and kept[3] - kept[1] < PRINT_MIN_SIZE:
+        return None
+    return (x0 + kept[0], y0 + kept[1], x0 + kept[2], y0 + kept[3])
+
+
 def _line_groups(ws):
     """Order words inside one cell: lines by vertical centre, then left to right."""
     ws = sorted(ws, key=lambda w: (w["top"] + w["bottom"]) / 2)
@@ -651,7 +712,8 @@ def _grid_rows(cells, texts, page_no, keep_unread: bool = False, ink: dict | Non
         for col, ci in enumerate(cis):
             t, conf = texts[ci]
             where = {"page": page_no, "row": bi, "col": col,
-                     "x": round(cells[ci]["x0"], 1), "x1": round(cells[ci]["x1"], 1)}
+                     "x": round(cells[ci]["x0"], 1), "x1": round(cells[ci]["x1"], 1),
+                     "y": round(cells[ci]["y0"], 1), "y1": round(cells[ci]["y1"], 1)}
             if conf is not None and (t or (keep_unread and conf == 0.0)):
                 where["conf"] = round(conf, 1)
             for name, extent in zip(("text", "ink"), (ink or {}).get(ci, ())):
@@ -700,11 +762,17 @@ def _rule_ink(g):
     return g.point(lambda p: 0 if p < 230 else 255)
 
 
-def _ocr_image(im, page_no, tmpdir, deadline):
-    """OCR one page. Returns a page dict: grid (bool), rows [(y, [Cell], is_table)], skew."""
+def _ocr_image(im, page_no, tmpdir, deadline, colour=None):
+    """OCR one page. Returns a page dict: grid (bool), rows [(y, [Cell], is_table)], skew.
+    ``colour``: the page in colour when a seal is on it (``seal_colour``), for the print under it."""
+    size = im.size
     im, angle = deskew(im)
     if engine() == "ppocr":
-        page = _pp_straight(im, page_no, deadline)
+        if colour is not None:
+            colour = colour.resize(size) if colour.size != size else colour
+            if angle:
+                colour = colour.rotate(angle, resample=_BICUBIC, expand=True, fillcolor=(255, 255, 255))
+        page = _pp_straight(im, page_no, deadline, colour)
     else:
         page = _ocr_straight(im, page_no, tmpdir, deadline)
     page["skew"] = angle
@@ -778,11 +846,11 @@ def _plain_crop(g, cell, light: int = 185):
     return ImageOps.autocontrast(cr, cutoff=1)
 
 
-def _read_numbers(cis, crop_of, cells, texts, ink, min_conf) -> list:
-    """Read cells ``cis`` again from ``crop_of(cell)`` (None: nothing to read); a number read
-    at ``min_conf`` or more is taken (into ``texts`` and ``ink``). Returns the cells that had a
-    crop and are still unread."""
-    crops = [(ci, crop) for ci in cis if (crop := crop_of(cells[ci])) is not None]
+def _read_numbers(cis, crop_of, texts, ink, min_conf) -> list:
+    """Read cells ``cis`` again from ``crop_of(cell index)`` (None: nothing to read); a number
+    read at ``min_conf`` or more is taken (into ``texts`` and ``ink``). Returns the cells that
+    had a crop and are still unread."""
+    crops = [(ci, crop) for ci in cis if (crop := crop_of(ci)) is not None]
     taken = set()
     for (ci, _), (t, conf) in zip(crops, _pp_rec([crop for _, crop in crops])):
         t = _pp_cell_text(t)
@@ -791,6 +859,87 @@ def _read_numbers(cis, crop_of, cells, texts, ink, min_conf) -> list:
             ink[ci] = (ink[ci][1], ink[ci][1])
             taken.add(ci)
     return [ci for ci, _ in crops if ci not in taken]
+
+
+SEAL_REDNESS = 50      # red above the mean of green and blue: a seal's ink (print and paper are grey)
+SEAL_MIN_PIXELS = 500  # a page with fewer such pixels has no seal (a red heading's dots, colour noise)
+REC_UNDER_SEAL_CONFIDENCE = 50   # per cent, for a cell read from under a seal (``_under_seal``)
+
+
+def _seal_mask(a):
+    """Where a seal's ink is, on an array of RGB pixels."""
+    a = a.astype("float32")
+    return a[..., 0] - (a[..., 1] + a[..., 2]) / 2 > SEAL_REDNESS
+
+
+def seal_colour(im):
+    """The page in colour (RGB) when a red seal is on it, else None: print under a seal is read
+    from the colour (``_under_seal``), where it is darker than the seal's ink."""
+    if im.mode not in ("RGB", "RGBA", "P", "CMYK", "YCbCr", "LAB", "HSV"):
+        return None
+    import numpy as np
+    rgb = im if im.mode == "RGB" else im.convert("RGB")
+    small = rgb.reduce(4)                 # cheap look: a seal is thousands of pixels
+    if int(_seal_mask(np.asarray(small)).sum()) * 16 < SEAL_MIN_PIXELS:
+        return None
+    return rgb
+
+
+def _under_seal(cell_rgb):
+    """A cell's print where a seal covers part of it, as grey on white, and the box of the print
+    in the cell; None when the cell has no seal or no print.
+
+    A seal's ink over print leaves the print darker than the seal everywhere (the seal's mask in
+    ``ink_gray`` cannot tell them apart where blur and JPEG mix them, and erases stripes of a
+    digit). Here the seal's median grey in the cell counts as paper and its darkest 1% (at least
+    40 grey levels below) as black, which gives the print back its contrast; the rest of the
+    cell has its paper brought to white. The seal's ink is widened by a pixel, so that its
+    blurred edges go to white with it."""
+    import numpy as np
+    from PIL import Image, ImageFilter
+    a = np.asarray(cell_rgb)
+    seal = _seal_mask(a)
+    if seal.sum() < 20:
+        return None
+    seal = np.asarray(Image.fromarray(seal.astype(np.uint8) * 255).filter(ImageFilter.MaxFilter(3))) > 0
+    a = a.astype(np.float32)
+    y = 0.299 * a[..., 0] + 0.587 * a[..., 1] + 0.114 * a[..., 2]
+    level = float(np.median(y[seal]))
+    lo = min(float(np.percentile(y[seal], 1)), level - 40)
+    paper = max(float(np.percentile(y, 95)), 1.0)
+    out = np.where(seal, 255 * (y - lo) / (level - lo), y * 255 / paper)
+    img = Image.fromarray(np.clip(out, 0, 255).astype(np.uint8))
+    box = _print_box(img, (0, 0, img.width, img.height), pad=0)
+    if box is None:
+        return None
+    return img.crop((max(0, box[0] - 4), max(0, box[1] - 4), box[2] + 4, box[3] + 4)), box
+
+
+def _read_under_seal(colour, cells, texts, ink) -> None:
+    """Cells a seal covers, read once more from the page in colour (``_under_seal``): those
+    still unread, and those with no ink left once the seal was taken away (a "0" under the
+    seal's star). The crop is read as it is and smoothed (a 3×3 median): a number both readings
+    agree on, one of them at ``REC_UNDER_SEAL_CONFIDENCE`` or more, is taken (a seal's stroke
+    beside a "0" reads as "2" one way and "9" the other). A cell that had no ink stays a
+    printed blank unless a number is read."""
+    import numpy as np
+    from PIL import Image, ImageFilter
+    a = np.asarray(colour)
+    h, w = a.shape[:2]
+    found = []
+    for ci in [ci for ci, tc in texts.items() if tc in (("", 0.0), ("", None))]:
+        c = cells[ci]
+        x0, y0 = max(0, int(c["x0"]) + 3), max(0, int(c["y0"]) + 3)
+        x1, y1 = min(w, int(c["x1"]) - 3), min(h, int(c["y1"]) - 3)
+        if x1 - x0 >= 8 and y1 - y0 >= 8 and (got := _under_seal(Image.fromarray(a[y0:y1, x0:x1]))):
+            found.append((ci, got[0], (x0 + got[1][0], x0 + got[1][2])))
+    crops = [crop for _, crop, _ in found]
+    readings = _pp_rec(crops + [crop.filter(ImageFilter.MedianFilter(3)) for crop in crops])
+    for (ci, _, extent), (t, conf), (t2, conf2) in zip(found, readings, readings[len(found):]):
+        t = _pp_cell_text(t)
+        if t == _pp_cell_text(t2) and max(conf, conf2) >= REC_UNDER_SEAL_CONFIDENCE and _NUMERIC.fullmatch(t):
+            texts[ci] = (t, max(conf, conf2))
+            ink[ci] = (extent, extent)
 
 
 def _pp_rec(crops) -> list[tuple[str, float]]:
@@ -803,11 +952,12 @@ def _pp_rec(crops) -> list[tuple[str, float]]:
 
 
 def _pp_cell_text(text: str) -> str:
-    """A cell as PP-OCR reads it: spaces dropped between digits, stray dots around a number
-    (``0.``, ``.0``) dropped, look-alike letters in numbers fixed."""
+    """A cell as PP-OCR reads it: spaces dropped between digits, a speck beside a number read as a
+    point, a tick or a dash (``0.``, ``.0``, ``15-``) dropped (a minus stands before the digits
+    and stays), look-alike letters in numbers fixed."""
     t = text.strip()
-    if re.fullmatch(r"[.·,]?\s*[\dOoIl|SBZ]+(?:[.,]\d+)?\s*[.·,°]?", t):
-        t = t.strip(".·,° ")
+    if re.fullmatch(r"[.·,'`_~]?\s*-?[\dOoIl|SBZ]+(?:[.,]\d+)?\s*[.·,°'`_~\-—]?", t):
+        t = t.strip(".·,°'`_~ ").rstrip("-—").rstrip()
     return fix_numeric(t)
 
 
@@ -843,7 +993,7 @@ def _pp_lines(words) -> list[list[dict]]:
     return lines
 
 
-def _pp_straight(im, page_no, deadline):
+def _pp_straight(im, page_no, deadline, colour=None):
     """One straightened page read by PP-OCR: boxes go to the cells of a ruled grid (a cell with
     ink and no box is recognised alone), or, without a grid, to rows of cells whose positions
     the mapping uses to place values under their columns."""
@@ -879,6 +1029,7 @@ def _pp_straight(im, page_no, deadline):
         if box is None:
             texts[ci] = ("", None)          # no ink: a printed blank
         else:
+            box = _print_box(clean, (c["x0"], c["y0"], c["x1"], c["y1"])) or box
             unread.append((ci, clean.crop((max(0, box[0] - 4), max(0, box[1] - 4), box[2] + 4, box[3] + 4))))
             texts[ci] = ("", 0.0)
             ink[ci] = (None, (box[0], box[2]))
@@ -893,17 +1044,20 @@ def _pp_straight(im, page_no, deadline):
             again.append(ci)
     # once more from the page as scanned, its light marks (a seal's remains, blur) dropped and
     # its contrast stretched: a small "0" lost among specks reads there
-    again = _read_numbers(again, lambda c: _plain_crop(g, c), cells, texts, ink, REC_RETRY_CONFIDENCE)
+    again = _read_numbers(again, lambda ci: _plain_crop(g, cells[ci]), texts, ink, REC_RETRY_CONFIDENCE)
     if again:
         # and once more cut to its ink without the specks (a "0" among specks is a small part of
         # the box around them all, too small to read)
         from PIL import ImageFilter
         opened = cbw.filter(ImageFilter.MaxFilter(3)).filter(ImageFilter.MinFilter(3))
 
-        def despeckled(c):
+        def despeckled(ci):
+            c = cells[ci]
             b = _ink_box(opened, (c["x0"], c["y0"], c["x1"], c["y1"]), pad=4)
             return None if b is None else clean.crop((max(0, b[0] - 4), max(0, b[1] - 4), b[2] + 4, b[3] + 4))
-        _read_numbers(again, despeckled, cells, texts, ink, REC_DESPECKLED_CONFIDENCE)
+        _read_numbers(again, despeckled, texts, ink, REC_DESPECKLED_CONFIDENCE)
+    if colour is not None:
+        _read_under_seal(colour, cells, texts, ink)
     for ci, (t, _) in texts.items():
         if t and _garbled(t):
             texts[ci] = ("", 0.0)           # ink that reads as neither a number nor a label
@@ -1036,23 +1190,23 @@ def read_image(data: bytes, budget: float = 90.0, max_pages: int = 12) -> Extrac
         if i >= max_pages:
             notes.append(f"ocr: only the first {max_pages} frames read")
             break
-        parts = [ink_gray(p) for p in split_tall(fr)]
+        parts = [(ink_gray(p), seal_colour(p)) for p in split_tall(fr)]
         if len(parts) > 1:
             notes.append(f"ocr: a tall image ({fr.width}×{fr.height}) read as {len(parts)} pages cut at blank rows")
         pieces += parts
-    for f in pieces[:max_pages]:
+    for f, colour in pieces[:max_pages]:
         if f.width < 1500:  # below ~180 dpi for a page, OCR misreads small digits: upscale
             k = 1650 / f.width
             f = f.resize((int(f.width * k), int(f.height * k)))
         elif f.width > 3000:
             k = 2400 / f.width
             f = f.resize((int(f.width * k), int(f.height * k)))
-        frames.append(f)
+        frames.append((f, colour))
     out = []
     with tempfile.TemporaryDirectory(prefix="nianbao-ocr-") as td:
-        for i, f in enumerate(frames, 1):
+        for i, (f, colour) in enumerate(frames, 1):
             try:
-                out.append(_ocr_image(f, i, td, deadline))
+                out.append(_ocr_image(f, i, td, deadline, colour))
             except TimeoutError:
                 notes.append(f"ocr: time budget exhausted at frame {i}")
                 break
@@ -1098,7 +1252,7 @@ def ink_gray(im):
     a = rgb.astype(np.float32) * (255.0 / _paper(Image.fromarray(rgb.max(axis=2))))[..., None]
     a = np.clip(a, 0, 255)
     red = a[..., 0]
-    seal = (red - (a[..., 1] + a[..., 2]) / 2 > 50) & (red >= 170)
+    seal = _seal_mask(a) & (red >= 170)
     return Image.fromarray(np.where(seal, 255, red).astype(np.uint8))
 
 
@@ -1132,7 +1286,7 @@ def _pdfium_pages(data: bytes, dpi: int, first: int, last: int, colour: bool = F
         out = []
         for i in range(first - 1, min(last, len(doc))):
             page = doc[i]
-            out.append(ink_gray(page.render(scale=dpi / 72, grayscale=not colour).to_pil()))
+            out.append(page.render(scale=dpi / 72, grayscale=not colour).to_pil())
             page.close()
         return out
     finally:
@@ -1159,7 +1313,7 @@ def read_pdf(data: bytes, max_pages: int = 12, budget: float = 90.0) -> Extract:
         previews = sorted(f for f in os.listdir(td) if f.startswith("lo"))
         pdfium = not previews or "Missing language pack" in err or "Unknown font" in err
         if pdfium:
-            prev_imgs = _pdfium_pages(data, 30, 1, 60)
+            prev_imgs = [ink_gray(im) for im in _pdfium_pages(data, 30, 1, 60)]
             if prev_imgs:
                 notes.append("ocr: rendered with pdfium (poppler cannot draw the fonts)")
         else:
@@ -1198,11 +1352,12 @@ def read_pdf(data: bytes, max_pages: int = 12, budget: float = 90.0) -> Extract:
                     for f in os.listdir(td):
                         if f.startswith(f"hi{p}-"):
                             with Image.open(os.path.join(td, f)) as im:
-                                ims.append(ink_gray(im))
+                                im.load()
+                                ims.append(im)
                 if not ims:
                     notes.append(f"ocr: page {p} could not be rasterised")
                     continue
-                done[p] = _ocr_image(ims[0], p, td, deadline)
+                done[p] = _ocr_image(ink_gray(ims[0]), p, td, deadline, seal_colour(ims[0]))
             except TimeoutError:
                 notes.append(f"ocr: time budget exhausted at page {p}")
                 break

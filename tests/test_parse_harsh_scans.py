@@ -212,10 +212,12 @@ def _scanned_section2(value: str, row_label: str = "行政处罚"):
             row(3, "行政强制", "12")]
 
 
-@pytest.mark.parametrize("read, label", [("40.3", "a speck taken for a point"), ("-1", "a speck taken for a minus")])
-def test_a_count_read_by_ocr_as_a_fraction_or_below_zero_is_not_known(read, label):
-    """403 read as "40.3", 1 as "-1": counts are whole numbers and not below zero, so the value
-    is null with a note, and what was read stays in the provenance."""
+@pytest.mark.parametrize("read, label", [("40.3", "a speck taken for a point"), ("-1", "a speck taken for a minus"),
+                                         ("03", "a speck taken for a digit")])
+def test_a_count_read_by_ocr_as_a_fraction_below_zero_or_with_a_leading_zero_is_not_known(read, label):
+    """403 read as "40.3", 1 as "-1", 0 as "03": counts are whole numbers, not below zero and
+    printed without a leading zero, so the value is null with a note, and what was read stays in
+    the provenance."""
     from parsers.mapping import map_rows, tokenize
     m, _ = map_rows(tokenize(_scanned_section2(read)), "2021", strict=True)
     assert m.fields["enforcement_decisions"] == 12, label
