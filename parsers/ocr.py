@@ -1351,9 +1351,9 @@ def read_pdf(data: bytes, max_pages: int = 12, budget: float = 90.0) -> Extract:
                     ims = []
                     for f in os.listdir(td):
                         if f.startswith(f"hi{p}-"):
-                            with Image.open(os.path.join(td, f)) as im:
-                                im.load()
-                                ims.append(im)
+                            im = Image.open(os.path.join(td, f))
+                            im.load()       # the pixels read and the file closed; the image stays usable
+                            ims.append(im)
                 if not ims:
                     notes.append(f"ocr: page {p} could not be rasterised")
                     continue
