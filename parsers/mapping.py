@@ -10,8 +10,8 @@ guessed.
 from __future__ import annotations
 
 import functools
-import re
 import itertools
+import re
 import statistics
 from dataclasses import dataclass, field
 
@@ -258,12 +258,12 @@ def map_rows(rows: list, fmt: str, strict: bool, stream: bool = False) -> tuple[
     s3_start, s3_end = _section3(rows, fmt, m, strict, unresolved)
     _section2(rows[:s3_start] if s3_start is not None else rows, fmt, m, strict, unresolved)
     _section4(rows[s3_end + 1:] if s3_end is not None else rows, m, strict, unresolved, stream)
-    _no_fractional_counts(m, fmt)
+    _no_impossible_counts(m, fmt)
     m.missing -= {k for k in m.fields if k in m.provenance}
     return m, unresolved
 
 
-def _no_fractional_counts(m: Mapped, fmt: str) -> None:
+def _no_impossible_counts(m: Mapped, fmt: str) -> None:
     """A count read by OCR is a whole number, not below zero unless the form says it may be (the
     change columns of table 二), and printed without a leading zero: "40.3" for 403 (a speck
     taken for a point), "-1" for 1 (a speck taken for a minus) or "03" for 0 (a speck taken for

@@ -445,6 +445,14 @@ def _grid(bw):
     return cells + _borrowed_cells(cells)
 
 
+def _by_band(cells) -> dict:
+    """{band: [cell, …]} in the cells' order."""
+    out: dict = {}
+    for c in cells:
+        out.setdefault(c["band"], []).append(c)
+    return out
+
+
 def _split_lost_rules(cells, hl) -> list:
     """A cell two or more rows high whose neighbour on the left is one row high (and on the
     right too, unless it ends the table) lost the rule between its rows in the scan: it would
@@ -471,11 +479,8 @@ def _missing_cells(cells) -> list:
     """Cells of a row that the scan took (a seal over them, a rule lost) where their row's other
     cells leave a gap as wide as a whole number of its cells: that many equal cells, which are
     then read like the others (or said unread)."""
-    byband: dict = {}
-    for c in cells:
-        byband.setdefault(c["band"], []).append(c)
     out = []
-    for band in byband.values():
+    for band in _by_band(cells).values():
         if len(band) < 4:
             continue
         band.sort(key=lambda c: c["x0"])
@@ -496,9 +501,7 @@ def _borrowed_cells(cells) -> list:
     """A one-row band that the scan left short of a cell (a seal over the table's outer rule
     took the line that closes it) gets the cell its neighbour row has there, when nothing of
     its own row stands there and the rules above and below it run across that cell."""
-    byband: dict = {}
-    for c in cells:
-        byband.setdefault(c["band"], []).append(c)
+    byband = _by_band(cells)
     out = []
     for i, band in byband.items():
         rows = [c for c in band if c["span"] == 1]
@@ -548,9 +551,10 @@ def _print_box(gray, box, pad=4):
 
     The print is the largest dark part (grey below 200, so that a faint digit stays one part or
     breaks into parts that nearly touch) and every part within a quarter of that part's height
-    (``PRINT_GAP`` at least) of what is taken so far; a speck farther off is scanner dust. A box stretched to a speck two rows away makes a tall
-    thin crop that nothing reads; a box of specks alone (less than ``PRINT_MIN_SIZE`` both ways)
-    is None."""
+    (``PRINT_GAP`` at least) of what is taken so far; a speck farther off is scanner dust. A box
+    stretched to a speck two rows away makes a tall thin crop that nothing reads; a box of specks
+    alone (less than ``PRINT_MIN_SIZE`` both ways) is None. A thin part along the crop's edge is
+    a rule's remains, not print."""
     import numpy as np
     x0, y0, x1, y1 = (int(box[0]) + pad, int(box[1]) + pad, int(box[2]) - pad, int(box[3]) - pad)
     if x1 - x0 < 3 or y1 - y0 < 3:
@@ -574,7 +578,7 @@ def _print_box(gray, box, pad=4):
                         seen[ny, nx] = True
                         stack.append((ny, nx))
         edge = (bx1 - bx0 < 3 and (bx0 == 0 or bx1 == w - 1)) or (by1 - by0 < 3 and (by0 == 0 or by1 == h - 1))
-        if not edge:                            # a thin part along the crop's edge is a rule's remains
+        if not edge:
             parts.append((n, bx0, by0, bx1 + 1, by1 + 1))
     if not parts:
         return None
@@ -593,6 +597,11 @@ def _print_box(gray, box, pad=4):
     if kept[2] - kept[0] < PRINT_MIN_SIZE and kept[3] - kept[1] < PRINT_MIN_SIZE:
         return None
     return (x0 + kept[0], y0 + kept[1], x0 + kept[2], y0 + kept[3])
+
+
+def _crop_around(im, box, margin: int = 4):
+    """``im`` cut to ``box`` (x0, y0, x1, y1) and ``margin`` pixels around it."""
+    return im.crop((max(0, box[0] - margin), max(0, box[1] - margin), box[2] + margin, box[3] + margin))
 
 
 def _line_groups(ws):
@@ -861,6 +870,7 @@ def _read_numbers(cis, crop_of, texts, ink, min_conf) -> list:
     return [ci for ci, _ in crops if ci not in taken]
 
 
+_COLOUR_MODES = ("RGB", "RGBA", "P", "CMYK", "YCbCr", "LAB", "HSV")
 SEAL_REDNESS = 50      # red above the mean of green and blue: a seal's ink (print and paper are grey)
 SEAL_MIN_PIXELS = 500  # a page with fewer such pixels has no seal (a red heading's dots, colour noise)
 REC_UNDER_SEAL_CONFIDENCE = 50   # per cent, for a cell read from under a seal (``_under_seal``)
@@ -875,7 +885,7 @@ def _seal_mask(a):
 def seal_colour(im):
     """The page in colour (RGB) when a red seal is on it, else None: print under a seal is read
     from the colour (``_under_seal``), where it is darker than the seal's ink."""
-    if im.mode not in ("RGB", "RGBA", "P", "CMYK", "YCbCr", "LAB", "HSV"):
+    if im.mode not in _COLOUR_MODES:
         return None
     import numpy as np
     rgb = im if im.mode == "RGB" else im.convert("RGB")
@@ -912,7 +922,7 @@ def _under_seal(cell_rgb):
     box = _print_box(img, (0, 0, img.width, img.height), pad=0)
     if box is None:
         return None
-    return img.crop((max(0, box[0] - 4), max(0, box[1] - 4), box[2] + 4, box[3] + 4)), box
+    return _crop_around(img, box), box
 
 
 def _read_under_seal(colour, cells, texts, ink) -> None:
@@ -1030,7 +1040,7 @@ def _pp_straight(im, page_no, deadline, colour=None):
             texts[ci] = ("", None)          # no ink: a printed blank
         else:
             box = _print_box(clean, (c["x0"], c["y0"], c["x1"], c["y1"])) or box
-            unread.append((ci, clean.crop((max(0, box[0] - 4), max(0, box[1] - 4), box[2] + 4, box[3] + 4))))
+            unread.append((ci, _crop_around(clean, box)))
             texts[ci] = ("", 0.0)
             ink[ci] = (None, (box[0], box[2]))
     again = []
@@ -1054,7 +1064,7 @@ def _pp_straight(im, page_no, deadline, colour=None):
         def despeckled(ci):
             c = cells[ci]
             b = _ink_box(opened, (c["x0"], c["y0"], c["x1"], c["y1"]), pad=4)
-            return None if b is None else clean.crop((max(0, b[0] - 4), max(0, b[1] - 4), b[2] + 4, b[3] + 4))
+            return None if b is None else _crop_around(clean, b)
         _read_numbers(again, despeckled, texts, ink, REC_DESPECKLED_CONFIDENCE)
     if colour is not None:
         _read_under_seal(colour, cells, texts, ink)
@@ -1243,7 +1253,7 @@ def ink_gray(im):
     light in the red channel once the paper is white) set to white. The threshold that keeps
     ruled lines printed in light toner would otherwise keep the seal's ring and letters as
     lines. Print under the seal stays dark in the red channel and is kept."""
-    if im.mode not in ("RGB", "RGBA", "P", "CMYK", "YCbCr", "LAB", "HSV"):
+    if im.mode not in _COLOUR_MODES:
         return flatten_light(im)
     import numpy as np
     from PIL import Image
