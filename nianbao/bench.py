@@ -142,7 +142,7 @@ def bench_harsh(root: Path, count: int = 30) -> dict:
     for engine in ([ocr.engine()] + (["tesseract"] if ocr.engine() != "tesseract" else [])):
         os.environ["NIANBAO_OCR_ENGINE"] = engine
         right = total = wrong = verified_wrong = 0
-        times = []
+        times, page_times = [], []
         for exp_path in docs:
             exp = json.loads(exp_path.read_text("utf-8"))
             data = (d / exp["rendered"]["file"]).read_bytes()
@@ -152,6 +152,8 @@ def bench_harsh(root: Path, count: int = 30) -> dict:
             except Exception:
                 got = {"fields": {}, "checks": []}
             times.append(time.perf_counter() - t0)
+            if exp["rendered"].get("pages"):
+                page_times.append(times[-1] / exp["rendered"]["pages"])
             f = got.get("fields", {})
             total += len(exp["fields"])
             right += sum(1 for k, v in exp["fields"].items() if f.get(k) == v)
@@ -160,10 +162,13 @@ def bench_harsh(root: Path, count: int = 30) -> dict:
             if bad and got.get("checks") and all(c["ok"] for c in got["checks"]):
                 verified_wrong += bad
         out[engine] = {"fields_right": right / max(total, 1), "wrong": wrong, "verified_wrong": verified_wrong,
-                       "median_s": statistics.median(times), "max_s": max(times)}
-        print(f"{'harsh':8} {len(docs):5d} {engine:>10}: {100 * right / max(total, 1):.1f}% of fields right, "
+                       "median_s": statistics.median(times), "max_s": max(times),
+                       "median_s_per_page": statistics.median(page_times) if page_times else None}
+        per_page = (f" ({statistics.median(page_times):.1f} s a page: "
+                    f"{4 * statistics.median(page_times):.1f} s a 4-page report)" if page_times else "")
+        print(f"{'harsh':8} {len(docs):5d} {engine:>10}: {100 * right / max(total, 1):.2f}% of fields right, "
               f"{wrong} wrong numbers ({verified_wrong} in reports whose checks all pass), "
-              f"{statistics.median(times):.1f} s median / {max(times):.1f} s max per document", flush=True)
+              f"{statistics.median(times):.1f} s median / {max(times):.1f} s max per document{per_page}", flush=True)
     os.environ.pop("NIANBAO_OCR_ENGINE", None)
     return out
 

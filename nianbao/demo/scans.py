@@ -129,8 +129,8 @@ def _is_table_page(im: Image.Image) -> bool:
     return sum(1 for r in rows if r > small.width * 0.6) >= 3
 
 
-def make(report: dict, kind: str, rng: random.Random) -> tuple[bytes, str, list]:
-    """One harsh scan of ``report``: (bytes, extension, conditions applied)."""
+def make(report: dict, kind: str, rng: random.Random) -> tuple[bytes, str, list, int]:
+    """One harsh scan of ``report``: (bytes, extension, conditions applied, pages)."""
     low = rng.random() < 0.5
     dpi = 150 if low else 200
     conditions = {c for c in CONDITIONS if rng.random() < 0.5} | {"lean", "speckle"}
@@ -147,9 +147,9 @@ def make(report: dict, kind: str, rng: random.Random) -> tuple[bytes, str, list]
             sheet.paste(p, (0, y))
             y += p.height
         sheet.save(buf, "JPEG", quality=70)
-        return buf.getvalue(), "jpg", sorted(conditions | {"tall"})
+        return buf.getvalue(), "jpg", sorted(conditions | {"tall"}), len(pages)
     pages[0].save(buf, "PDF", resolution=float(dpi), save_all=True, append_images=pages[1:], quality=60)
-    return buf.getvalue(), "pdf", sorted(conditions)
+    return buf.getvalue(), "pdf", sorted(conditions), len(pages)
 
 
 def build(outdir, count: int = 30, seed: int = 7) -> list:
@@ -162,11 +162,12 @@ def build(outdir, count: int = 30, seed: int = 7) -> list:
         fmt = "2021" if n % 3 else "2019"
         rep = D.random_report(fmt, 2023 if fmt == "2021" else 2020, f"示例县第{n + 1}局", seed * 1000 + n, blanks=n % 4)
         kind = "tall" if n % 5 == 4 else "scan"
-        data, ext, conditions = make(rep, kind, rng)
+        data, ext, conditions, pages = make(rep, kind, rng)
         name = f"{n:03d}-{kind}.{ext}"
         (out / name).write_bytes(data)
         (out / f"{n:03d}-{kind}.expected.json").write_text(json.dumps(
-            {**rep, "rendered": {"file": name, "conditions": conditions}}, ensure_ascii=False), encoding="utf-8")
+            {**rep, "rendered": {"file": name, "conditions": conditions, "pages": pages}}, ensure_ascii=False),
+            encoding="utf-8")
         made.append(out / name)
     return made
 
