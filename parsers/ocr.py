@@ -840,11 +840,16 @@ _NUMBER_READ = re.compile(r"^[0-9.,]+$")
 _SIGNED_NUMBER_READ = re.compile(r"^-?[0-9.,]+$")
 
 
+def _grey(crop):
+    """A line image's grey levels: the darkest of its channels (print of any colour is dark)."""
+    return crop.min(axis=2) if crop.ndim == 3 else crop
+
+
 def _ink_mask(crop):
     """The dark ink of a line image (None when it holds none). Rows or columns nearly all dark
     are the table's rules, caught at the crop's edge: they are cleared, and the print is told
     from the paper by the contrast of what remains (beside a black rule, faint print is light)."""
-    g = crop.min(axis=2) if crop.ndim == 3 else crop
+    g = _grey(crop)
     dark = g < (int(g.min()) + int(g.max())) / 2
     rule_rows, rule_cols = dark.mean(axis=1) >= 0.8, dark.mean(axis=0) >= 0.8
     rest = g[~rule_rows][:, ~rule_cols]
@@ -873,9 +878,9 @@ def _leading_dash(crop) -> bool:
     dark = _ink_mask(crop)
     if dark is None:
         return False
-    k = 48 / crop.shape[0]
-    _, _, stats, _ = cv2.connectedComponentsWithStats(dark.astype(np.uint8), connectivity=8)
     H = crop.shape[0]
+    k = 48 / H
+    _, _, stats, _ = cv2.connectedComponentsWithStats(dark.astype(np.uint8), connectivity=8)
     marks = [st for st in stats[1:] if st[cv2.CC_STAT_AREA] * k * k >= 6
              and st[cv2.CC_STAT_TOP] + st[cv2.CC_STAT_HEIGHT] > 0.2 * H and st[cv2.CC_STAT_TOP] < 0.8 * H]
     if len(marks) < 2:
@@ -891,17 +896,16 @@ def _leading_dash(crop) -> bool:
         return False
     # flat: the spread of its darkness (the grey, not the cut at half contrast, which blur
     # rounds off) is wider than high
-    g = (crop.min(axis=2) if crop.ndim == 3 else crop).astype(np.float32)
-    y0, y1 = max(0, y - 2), min(H, y + h + 2)
-    x0, x1 = max(0, x - 2), min(crop.shape[1], x + w + 2)
-    ink = np.clip(g[y0:y1, x0:x1].max() - g[y0:y1, x0:x1], 0, None)
+    g = _grey(crop)[max(0, y - 2):y + h + 2, max(0, x - 2):x + w + 2].astype(np.float32)
+    ink = np.clip(g.max() - g, 0, None)
     ink[ink < 0.25 * ink.max()] = 0
     if not ink.sum():
         return False
-    ys, xs = np.mgrid[y0:y1, x0:x1]
-    sx = np.sqrt((ink * (xs - (ink * xs).sum() / ink.sum()) ** 2).sum() / ink.sum())
-    sy = np.sqrt((ink * (ys - (ink * ys).sum() / ink.sum()) ** 2).sum() / ink.sum())
-    return bool(sx >= DASH_FLAT * sy)
+    ys, xs = np.mgrid[:ink.shape[0], :ink.shape[1]]
+
+    def spread(at):
+        return np.sqrt((ink * (at - (ink * at).sum() / ink.sum()) ** 2).sum() / ink.sum())
+    return bool(spread(xs) >= DASH_FLAT * spread(ys))
 
 
 INK_MARGIN = 2      # px of paper kept around the ink when a line is cut to it
@@ -937,9 +941,8 @@ def _pp_read_lines(eng, crops) -> list[tuple[str, float]]:
     import numpy as np
     tr = eng.text_rec
     reads = [("", 0.0)] * len(crops)
-    ratios = [c.shape[1] / max(1, c.shape[0]) for c in crops]
-    short = [i for i, r in enumerate(ratios) if PACK_SHORT and 48 * r <= PACK_SHORT]
-    alone = [i for i in range(len(crops)) if i not in set(short)]
+    short = [i for i, c in enumerate(crops) if PACK_SHORT and 48 * c.shape[1] / max(1, c.shape[0]) <= PACK_SHORT]
+    alone = sorted(set(range(len(crops))) - set(short))
     if alone:
         for i, res in zip(alone, tr([crops[i] for i in alone])[0]):
             reads[i] = (res[0], float(res[1]))
