@@ -31,8 +31,8 @@ How
   recognition, and boxes go to cells. Text is found on a copy at most ``DET_MAX_SIDE`` px long
   and each line read from the page at the engine's scale; short lines (numbers) are read packed
   side by side on one strip, and read alone whenever that reading is not sure; a number read
-  unsigned from a line that begins with a dash is read again cut to its ink, where the recogniser
-  sees the minus it dropped (``_pp_read_lines``). A cell with ink and no box is read alone: from
+  unsigned from a line that begins with a dash, or a "0" read as "。", is read again cut to its
+  ink, where the recogniser sees the minus it dropped and the digit (``_pp_read_lines``). A cell with ink and no box is read alone: from
   the box of its print (``_print_box``: specks away from it left out), then from the page as scanned with
   its light marks dropped, then cut to its ink after a 3×3 opening, and, where a red seal covers
   it, from the page in colour (``_under_seal``), where print is darker than the seal's ink.
@@ -838,6 +838,7 @@ PACK_SURE = 0.9     # a packed line is taken when each of its characters is this
 
 _NUMBER_READ = re.compile(r"^[0-9.,]+$")
 _SIGNED_NUMBER_READ = re.compile(r"^-?[0-9.,]+$")
+_LONE_CIRCLE_READ = re.compile(r"^[。○〇oO°]$")     # a "0" with paper about it, read as a mark
 
 
 def _grey(crop):
@@ -933,8 +934,9 @@ def _pp_read_lines(eng, crops) -> list[tuple[str, float]]:
     of paper, read at once, and each gets the characters decoded over its own span: a third of
     the time. A packed reading is taken only when every character is ``PACK_SURE`` sure; any
     other short line is read alone. A number read unsigned from a line that begins with a dash
-    (``_leading_dash``) is read once more cut to its ink (``_cut_to_ink``): the recogniser drops
-    a minus sign standing in the paper at a crop's edge, packed or alone."""
+    (``_leading_dash``), and a lone "0" read as a circle ("。"), are read once more cut to their
+    ink (``_cut_to_ink``): with paper about it the recogniser drops a minus sign at a crop's edge
+    and takes a small "0" for a full stop, packed or alone."""
     import math
 
     import cv2
@@ -989,17 +991,19 @@ def _pp_read_lines(eng, crops) -> list[tuple[str, float]]:
     if unsure:
         for i, res in zip(unsure, tr([crops[i] for i in unsure])[0]):
             reads[i] = (res[0], float(res[1]))
-    # The recogniser drops a minus sign standing in the paper at a crop's edge, packed or alone:
-    # a number read unsigned whose line begins with a dash is read again cut to its ink, and
-    # that reading taken when it is a signed number read sure.
-    dashed = [i for i in range(len(crops)) if _NUMBER_READ.match(reads[i][0]) and _leading_dash(crops[i])]
-    if dashed:
-        for i, res in zip(dashed, tr([_cut_to_ink(crops[i]) for i in dashed])[0]):
-            text = res[0].strip()
-            score = float(res[1])
-            # the minus and the same digits: the dash seen and read agree, a plainer bar will do
-            if text == "-" + reads[i][0] and score >= INK_CUT_AGREED or (
-                    text.startswith("-") and _SIGNED_NUMBER_READ.match(text) and score >= INK_CUT_SURE):
+    # Two readings the recogniser gives a number with paper about it are read again cut to its
+    # ink: a minus sign standing in the paper at the crop's edge is dropped (a number read
+    # unsigned whose line begins with a dash), and a lone "0" reads as a circle ("。"). The
+    # reading cut to the ink is taken when it is a number read sure, or for the minus, when it
+    # reads the same digits after it (the dash seen and read agree: a plainer bar will do).
+    again = [i for i in range(len(crops))
+             if _NUMBER_READ.match(reads[i][0]) and _leading_dash(crops[i]) or _LONE_CIRCLE_READ.match(reads[i][0])]
+    if again:
+        for i, res in zip(again, tr([_cut_to_ink(crops[i]) for i in again])[0]):
+            text, score = res[0].strip(), float(res[1])
+            if (text == "-" + reads[i][0] and score >= INK_CUT_AGREED
+                    or _SIGNED_NUMBER_READ.match(text) and score >= INK_CUT_SURE
+                    and (text.startswith("-") or _LONE_CIRCLE_READ.match(reads[i][0]))):
                 reads[i] = (text, score)
     return reads
 

@@ -5,6 +5,7 @@ recogniser dropped found again. Drawn at 200 dpi sizes (print 10.5 pt: about 29 
 from __future__ import annotations
 
 import io
+import re
 
 import numpy as np
 import pytest
@@ -197,3 +198,18 @@ def test_lone_digits_in_a_ruled_table_are_read_on_a_page_scaled_down_for_detecti
     page.save(buf, "PNG")
     rows = [line.split("\t") for line in ocr.read_image(buf.getvalue()).text.splitlines() if "\t" in line]
     assert rows == [[label, digit] for label, digit in zip(labels, digits)]
+
+
+def test_a_zero_packed_with_paper_about_it_read_as_a_circle_is_read_again(monkeypatch):
+    """Three "0"s as detection on the scaled-down page cut them from a clean generated scan
+    (``nianbao.demo.documents``, table 四): boxes a little looser than the page's own. Packed
+    side by side they read "。", sure; cut to their ink they read "0"."""
+    from pathlib import Path
+    eng = ocr._pp_engine()
+    here = Path(__file__).parent / "fixtures" / "scan_cells"
+    crops = [np.asarray(Image.open(here / f"zero-read-as-a-circle-{k}.png").convert("RGB")) for k in (1, 2, 3)]
+    with monkeypatch.context() as m:
+        m.setattr(ocr, "_LONE_CIRCLE_READ", re.compile(r"(?!)"))
+        assert "。" in [t for t, _ in ocr._pp_read_lines(eng, crops)], \
+            "these zeros no longer read as a circle when packed: find cases where they do"
+    assert [t for t, _ in ocr._pp_read_lines(eng, crops)] == ["0", "0", "0"]
