@@ -3,7 +3,9 @@ process), by reading a small text made of the form's own labels.
 
 A process that forks parser children (``parsers.worker``'s fork server) imports it first, so that
 every child reads its document at full speed instead of paying the first-document cost again:
-about 100 ms, against 2–5 ms for a text report once warm.
+about 100 ms, against 2–5 ms for a text report once warm. The OCR engine is loaded and prepared
+for every line width too (``ocr.warm_ocr``, a few seconds once): otherwise each scanned document
+would load it again (0.8 s) and prepare each new width of line it reads (about 2 s a scan).
 """
 from __future__ import annotations
 
@@ -26,4 +28,9 @@ def sample_text() -> bytes:
 try:
     parse(sample_text(), filename="warm.txt")
 except ParseError:
+    pass
+try:
+    from . import ocr
+    ocr.warm_ocr()
+except Exception:       # no OCR engine here: scans are read by tesseract, or fail with a reason
     pass

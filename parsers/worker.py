@@ -19,12 +19,24 @@ from parsers import parse as _parse
 from parsers.model import ParseError
 
 DEFAULT_TIMEOUT = 240      # seconds per document (a scan needs OCR; a busy machine slows it)
-DEFAULT_MEMORY_MB = 4096   # address space of the child (LibreOffice and tesseract run beneath it)
+DEFAULT_MEMORY_MB = 4096   # address space a document may add to the child's (LibreOffice and
+                           # tesseract run beneath it)
+
+
+def _address_space() -> int:
+    """Bytes of address space this process has mapped (0 where /proc is not)."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[0]) * resource.getpagesize()
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def _child(conn, data, filename, memory_mb, pictures, base_url):
     try:
-        limit = memory_mb * 1024 * 1024
+        # on top of what the child is born with: the warm OCR engine has 3.5 GB of address space
+        # mapped (OpenVINO's reservations, mostly untouched: 1 GB resident, shared by every child)
+        limit = _address_space() + memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         conn.send(("ok", _parse(data, filename=filename, pictures=pictures, base_url=base_url)))
     except MemoryError:

@@ -54,14 +54,23 @@ CELL_STYLES = [(size, height, left, blur, ink) for size in (16, 20) for height i
 
 
 class _CountingSession:
-    """The recogniser's ONNX session, counting its runs (each run costs the same at one width)."""
+    """One of the recogniser's sessions, counting its runs (each run costs the same at one
+    width) in a count it shares with the others."""
 
-    def __init__(self, session):
-        self.session, self.runs = session, 0
+    def __init__(self, session, count):
+        self.session, self.count = session, count
 
     def __call__(self, *a, **k):
-        self.runs += 1
+        self.count[0] += 1
         return self.session(*a, **k)
+
+    @property
+    def runs(self):
+        return self.count[0]
+
+    @runs.setter
+    def runs(self, value):
+        self.count[0] = value
 
     def __getattr__(self, name):
         return getattr(self.session, name)
@@ -69,11 +78,17 @@ class _CountingSession:
 
 @pytest.fixture
 def counted():
+    """The engine, its recognisers' runs counted: the first reading's and the second look's
+    (``ocr._second_look``) together."""
     eng = ocr._pp_engine()
-    real = eng.text_rec.session
-    eng.text_rec.session = _CountingSession(real)
+    real, look, count = eng.text_rec.session, getattr(eng, "second_look", None), [0]
+    eng.text_rec.session = _CountingSession(real, count)
+    if look is not None:
+        eng.second_look = eng.text_rec.session if look is real else _CountingSession(look, count)
     yield eng
     eng.text_rec.session = real
+    if look is not None:
+        eng.second_look = look
 
 
 NUMBERS = ["0", "15", "203", "7", "4193.32", "1,250", "12", "0", "96", "合计"]
@@ -87,7 +102,9 @@ def test_short_lines_read_packed_read_as_alone_in_fewer_runs(counted):
     eng.text_rec.session.runs = 0
     packed = ocr._pp_read_lines(eng, crops)
     assert [t for t, _ in packed] == NUMBERS
-    assert eng.text_rec.session.runs <= len(crops) // 2
+    # four strips, and the lines a strip read unsure read again alone ("1,250" and, in bf16, "12"
+    # pick up a space from the paper beside them)
+    assert eng.text_rec.session.runs <= len(crops) * 2 // 3
     assert all(s >= ocr.PACK_SURE for _, s in packed)
 
 
@@ -153,9 +170,11 @@ def test_a_line_that_reads_unsure_on_the_strip_is_read_alone(monkeypatch, counte
     eng = counted
     monkeypatch.setattr(ocr, "PACK_SURE", 1.01)
     crops = [_line(t) for t in NUMBERS[:4]]
+    with ocr._second_look(eng):
+        alone = [tuple(eng.text_rec([c])[0][0][:2]) for c in crops]
     eng.text_rec.session.runs = 0
     got = ocr._pp_read_lines(eng, crops)
-    assert got == [tuple(eng.text_rec([c])[0][0][:2]) for c in crops]
+    assert got == alone
     assert [t for t, _ in got] == NUMBERS[:4]
     assert eng.text_rec.session.runs > len(crops)      # the strip, then each line alone
 
