@@ -124,81 +124,79 @@ def bench_text(root: Path, rounds: int = 60) -> dict:
     return {"docs": n, "docs_per_s": n / wall, "docs_per_cpu_s": n / cpu}
 
 
-def bench_harsh(root: Path, count: int = 30) -> dict:
+def _harsh_corpus(root: Path, count: int, long: bool = False) -> tuple[Path, list]:
+    from nianbao.demo.scans import build
+    d = root / (f"harsh-long-{count}" if long else f"harsh-{count}")
+    if not (d / ".complete").exists():
+        print(f"building {count} harsh {'4-page ' if long else ''}scans in {d} (once)…", flush=True)
+        build(d, count, long=long)
+        (d / ".complete").write_text("ok")
+    return d, sorted(d.glob("*.expected.json"))
+
+
+def _read_harsh(d: Path, docs: list, label: str, read) -> dict:
+    """Each scan read by ``read(data, filename)``: fields right, wrong numbers (and those in
+    reports whose checks all pass), seconds a document and a page; one line printed."""
+    right = total = wrong = verified_wrong = 0
+    times, page_times, pages = [], [], []
+    for exp_path in docs:
+        exp = json.loads(exp_path.read_text("utf-8"))
+        data = (d / exp["rendered"]["file"]).read_bytes()
+        t0 = time.perf_counter()
+        try:
+            got = read(data, exp["rendered"]["file"])
+        except Exception:
+            got = {"fields": {}, "checks": []}
+        times.append(time.perf_counter() - t0)
+        if exp["rendered"].get("pages"):
+            pages.append(exp["rendered"]["pages"])
+            page_times.append(times[-1] / exp["rendered"]["pages"])
+        f = got.get("fields", {})
+        total += len(exp["fields"])
+        right += sum(1 for k, v in exp["fields"].items() if f.get(k) == v)
+        bad = sum(1 for k, v in exp["fields"].items() if f.get(k) is not None and f.get(k) != v)
+        wrong += bad
+        if bad and got.get("checks") and all(c["ok"] for c in got["checks"]):
+            verified_wrong += bad
+    per_page = statistics.median(page_times) if page_times else None
+    shown = (f" ({per_page:.1f} s a page, {statistics.median(pages):g} pages a document"
+             + (f": {4 * per_page:.1f} s a 4-page report)" if statistics.median(pages) != 4 else ")")
+             if page_times else "")
+    print(f"{'harsh':8} {len(docs):5d} {label:>16}: {100 * right / max(total, 1):.2f}% of fields right, "
+          f"{wrong} wrong numbers ({verified_wrong} in reports whose checks all pass), "
+          f"{statistics.median(times):.1f} s median / {max(times):.1f} s max per document{shown}", flush=True)
+    return {"fields_right": right / max(total, 1), "wrong": wrong, "verified_wrong": verified_wrong,
+            "median_s": statistics.median(times), "max_s": max(times), "median_s_per_page": per_page}
+
+
+def bench_harsh(root: Path, count: int = 30, long_count: int = 20) -> dict:
     """Harsh scans (``nianbao.demo.scans``: 150–200 dpi, lean, speckle, blur, JPEG, dark edge,
     seals, faint rules, uneven light, tall stitched images), one core: fields right, wrong
     numbers (and wrong numbers in reports whose checks all pass), seconds per document, by
-    OCR engine."""
-    from nianbao.demo.scans import build
+    OCR engine; then ``long_count`` 4-page reports (a page and a half of prose before the
+    tables), read in this process and as the crawl reads them, each in a child forked from the
+    parser's warm fork server (``parsers.worker``: the figure holds the fork and the result's
+    trip)."""
     from parsers import ocr, parse
-    d = root / f"harsh-{count}"
-    if not (d / ".complete").exists():
-        print(f"building {count} harsh scans in {d} (once)…", flush=True)
-        build(d, count)
-        (d / ".complete").write_text("ok")
+    from parsers.worker import parse_document
+    d, docs = _harsh_corpus(root, count)
     _pin_one_core()
-    docs = sorted(d.glob("*.expected.json"))
     out = {}
     for engine in ([ocr.engine()] + (["tesseract"] if ocr.engine() != "tesseract" else [])):
         os.environ["NIANBAO_OCR_ENGINE"] = engine
         ocr.warm_ocr()      # as the parser's fork server is (parsers.warm): engine loaded, widths prepared
-        right = total = wrong = verified_wrong = 0
-        times, page_times = [], []
-        for exp_path in docs:
-            exp = json.loads(exp_path.read_text("utf-8"))
-            data = (d / exp["rendered"]["file"]).read_bytes()
-            t0 = time.perf_counter()
-            try:
-                got = parse(data, filename=exp["rendered"]["file"])
-            except Exception:
-                got = {"fields": {}, "checks": []}
-            times.append(time.perf_counter() - t0)
-            if exp["rendered"].get("pages"):
-                page_times.append(times[-1] / exp["rendered"]["pages"])
-            f = got.get("fields", {})
-            total += len(exp["fields"])
-            right += sum(1 for k, v in exp["fields"].items() if f.get(k) == v)
-            bad = sum(1 for k, v in exp["fields"].items() if f.get(k) is not None and f.get(k) != v)
-            wrong += bad
-            if bad and got.get("checks") and all(c["ok"] for c in got["checks"]):
-                verified_wrong += bad
-        out[engine] = {"fields_right": right / max(total, 1), "wrong": wrong, "verified_wrong": verified_wrong,
-                       "median_s": statistics.median(times), "max_s": max(times),
-                       "median_s_per_page": statistics.median(page_times) if page_times else None}
-        per_page = (f" ({statistics.median(page_times):.1f} s a page: "
-                    f"{4 * statistics.median(page_times):.1f} s a 4-page report)" if page_times else "")
-        print(f"{'harsh':8} {len(docs):5d} {engine:>10}: {100 * right / max(total, 1):.2f}% of fields right, "
-              f"{wrong} wrong numbers ({verified_wrong} in reports whose checks all pass), "
-              f"{statistics.median(times):.1f} s median / {max(times):.1f} s max per document{per_page}", flush=True)
-        if engine == "ppocr":
-            out["ppocr_worker"] = _harsh_through_worker(d, docs)
+        out[engine] = _read_harsh(d, docs, engine, lambda data, name: parse(data, filename=name))
     os.environ.pop("NIANBAO_OCR_ENGINE", None)
+    if long_count and ocr.engine() == "ppocr":
+        d, docs = _harsh_corpus(root, long_count, long=True)
+        out["long"] = _read_harsh(d, docs, "ppocr, 4 pages", lambda data, name: parse(data, filename=name))
+
+        def in_worker(data, name):
+            return parse_document(data, filename=name)
+        first = json.loads(docs[0].read_text("utf-8"))["rendered"]["file"]
+        parse_document((d / first).read_bytes(), filename=first)      # starts the fork server (its warm-up)
+        out["long_worker"] = _read_harsh(d, docs, "4 pages, worker", in_worker)
     return out
-
-
-def _harsh_through_worker(d: Path, docs: list) -> dict:
-    """The same scans parsed as the crawl parses them: each in a child forked from the parser's
-    warm fork server (``parsers.worker``), so the figure holds the fork and the result's trip."""
-    from parsers.worker import parse_document
-    times, page_times = [], []
-    for exp_path in docs:
-        exp = json.loads(exp_path.read_text("utf-8"))
-        data = (d / exp["rendered"]["file"]).read_bytes()
-        if not times:
-            parse_document(data, filename=exp["rendered"]["file"])   # starts the fork server (warm-up)
-        t0 = time.perf_counter()
-        try:
-            parse_document(data, filename=exp["rendered"]["file"])
-        except Exception:
-            pass
-        times.append(time.perf_counter() - t0)
-        if exp["rendered"].get("pages"):
-            page_times.append(times[-1] / exp["rendered"]["pages"])
-    med = statistics.median(page_times) if page_times else None
-    print(f"{'harsh':8} {len(docs):5d} {'worker':>10}: {statistics.median(times):.1f} s median / {max(times):.1f} s max "
-          f"per document through the parser's worker" + (f" ({med:.1f} s a page: {4 * med:.1f} s a 4-page report)"
-                                                           if med else ""), flush=True)
-    return {"median_s": statistics.median(times), "max_s": max(times), "median_s_per_page": med}
 
 
 def bench_crawl(root: Path) -> dict | None:
@@ -239,6 +237,7 @@ def main(argv=None) -> int:
                     help="comma-separated parts: parse, crawl, dist (one worker against two), db, "
                          "harsh (harsh scans by OCR engine)")
     ap.add_argument("--harsh", type=int, default=30, help="harsh scans to read (the corpus is cached)")
+    ap.add_argument("--harsh-long", type=int, default=20, help="harsh 4-page scans to read (0: none)")
     ap.add_argument("--db-reports", type=int, default=1_000_000)
     ap.add_argument("--dir", default="data/bench")
     args = ap.parse_args(argv)
@@ -258,7 +257,7 @@ def main(argv=None) -> int:
         out["parse"] = bench_parse(root)
     if "harsh" in parts:
         print("\nharsh scans, one core")
-        out["harsh"] = bench_harsh(root, args.harsh)
+        out["harsh"] = bench_harsh(root, args.harsh, args.harsh_long)
     print(f"\nbench finished in {time.time() - t0:.0f} s")
     return 0
 

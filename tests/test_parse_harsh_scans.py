@@ -237,3 +237,15 @@ def test_a_text_layers_odd_count_is_kept_as_printed():
     assert html.count(">403<") == 1
     got = parse(html.replace(">403<", ">40.3<").encode("utf-8"), filename="report.html")
     assert got["fields"]["penalty_decisions"] == 40.3
+
+
+def test_a_long_report_prints_on_four_pages_its_prose_first():
+    """The bench's 4-page reports (``scans.build(long=True)``): a page and a half of prose under
+    一、总体情况 before the tables, as most real reports run: four A4 pages where the same report
+    with the generic prose prints on two."""
+    report = D.random_report("2021", 2023, "示例县第7局", 71)
+    assert len(scans._pages(report, 100)) == 2
+    report["overview"] = scans.long_prose(random.Random(1), 12)
+    report["problems"] = scans.long_prose(random.Random(2), 4)
+    assert all(len(p) > 80 for p in report["overview"])
+    assert len(scans._pages(report, 100)) == 4

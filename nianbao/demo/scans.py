@@ -152,8 +152,37 @@ def make(report: dict, kind: str, rng: random.Random) -> tuple[bytes, str, list,
     return buf.getvalue(), "pdf", sorted(conditions), len(pages)
 
 
-def build(outdir, count: int = 30, seed: int = 7) -> list:
-    """Write ``count`` harsh scans (both formats; every fifth one a tall stitched image)."""
+# what 一、总体情况 and 五 of a long report go on about, a subject and its measures; printed in
+# paragraphs of three to five sentences, with counts that are no field of the form
+_TOPICS = ("主动公开", "依申请公开", "政府信息管理", "政府信息公开平台建设", "监督保障", "政策解读",
+           "回应社会关切", "重点领域信息公开", "政务新媒体管理", "基层政务公开标准化规范化")
+_MEASURES = ("围绕年度工作要点逐项细化任务分工，明确责任科室和完成时限",
+             "通过门户网站、政务新媒体、新闻发布会等渠道及时发布权威信息",
+             "对公开内容严格执行先审后发和保密审查制度，杜绝泄密和不当公开",
+             "组织开展业务培训{n}次，参训人员{m}人次，提升工作人员业务能力",
+             "对门户网站栏目进行全面排查，整改错链断链和空白栏目{n}个",
+             "召开新闻发布会{n}场，发布解读材料{m}篇，回应公众关切",
+             "及时更新政府信息公开指南和目录，方便公众查询利用",
+             "将政务公开纳入年度绩效考核，考核结果作为评先评优的重要依据",
+             "在政务服务大厅设置政府信息查阅点{n}处，提供现场查阅服务",
+             "对历年规范性文件开展清理，废止和失效文件{n}件已标注并集中公开")
+
+
+def long_prose(rng: random.Random, paragraphs: int = 12) -> list[str]:
+    """Paragraphs of the kind that fill 一、总体情况 of a long report (a page and a half or more)."""
+    out = []
+    for i in range(paragraphs):
+        topic = _TOPICS[i % len(_TOPICS)]
+        parts = [rng.choice(_MEASURES).format(n=rng.randint(2, 40), m=rng.randint(50, 900))
+                 for _ in range(rng.randint(3, 5))]
+        out.append(f"（{'一二三四五六七八九十'[i % 10]}）{topic}方面。" + "；".join(parts) + "。")
+    return out
+
+
+def build(outdir, count: int = 30, seed: int = 7, long: bool = False) -> list:
+    """Write ``count`` harsh scans (both formats; every fifth one a tall stitched image). ``long``:
+    reports whose 一、总体情况 and 五 run to a page and a half of prose (four pages in all, the
+    length of most real reports) instead of half a page."""
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
@@ -161,6 +190,9 @@ def build(outdir, count: int = 30, seed: int = 7) -> list:
     for n in range(count):
         fmt = "2021" if n % 3 else "2019"
         rep = D.random_report(fmt, 2023 if fmt == "2021" else 2020, f"示例县第{n + 1}局", seed * 1000 + n, blanks=n % 4)
+        if long:
+            rep["overview"] = long_prose(rng, 12)
+            rep["problems"] = long_prose(rng, 4)
         kind = "tall" if n % 5 == 4 else "scan"
         data, ext, conditions, pages = make(rep, kind, rng)
         name = f"{n:03d}-{kind}.{ext}"
