@@ -905,7 +905,7 @@ def _use_openvino(eng, cores: int) -> str:
     runs f32). bf16 keeps 8 bits of each number's mantissa: the readings differ a little, and
     a few doubtful ones differ in their digits (harsh scans: 3 more wrong numbers than f32). A
     line the engine is not sure of is read again (``_second_look``) by a second recogniser in
-    ``SECOND_LOOK_PRECISION``: as many fields right as f32 throughout, at 70% of its time."""
+    ``SECOND_LOOK_PRECISION``: as many fields right as f32 throughout, in four fifths of its time."""
     want = os.environ.get("NIANBAO_OCR_RUNTIME", OCR_RUNTIME).strip().lower()
     if want != "openvino":
         return "onnxruntime"
@@ -958,8 +958,8 @@ WARM_SECOND_LOOK_WIDTH = 640   # doubtful lines are short: numbers, cells read a
 
 def warm_ocr() -> None:
     """Load the engine and prepare its recognisers for every padded line width they are likely to
-    meet (and the text finder for the sizes an A4 page has once turned straight), so that processes forked from this
-    one (the parser's fork server) read their first scan at full speed."""
+    meet, and the text finder for the sizes an A4 page has once turned straight, so that the
+    processes forked from this one (the parser's fork server) read their first scan at full speed."""
     import numpy as np
     if engine() != "ppocr":
         return
