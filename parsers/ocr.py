@@ -41,8 +41,9 @@ How
 * ``strict_cells`` is True when a grid was found; otherwise the old word-gap cell splitting
   is used and only the order of values can be trusted (False).
 * Every subprocess has a timeout derived from the remaining budget; a page that does not fit is
-  skipped with a note. The budget (90 s of wall clock) is far above the 10–25 s a scan
-  needs, so that a busy machine slows a scan down instead of losing its table page.
+  skipped with a note. The budget (90 s of wall clock) is far above the 4–8 s a scan needs
+  on one core (two or three times that on a CPU without bf16 or a busy machine), so that a
+  busy machine slows a scan down instead of losing its table page.
 """
 from __future__ import annotations
 
