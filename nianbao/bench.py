@@ -152,8 +152,8 @@ def _read_harsh(d: Path, docs: list, label: str, read) -> dict:
             pages.append(exp["rendered"]["pages"])
             page_times.append(times[-1] / exp["rendered"]["pages"])
         f = got.get("fields", {})
-        total += len(exp["fields"])
-        right += sum(1 for k, v in exp["fields"].items() if f.get(k) == v)
+        r, t = _score(exp, got)
+        right, total = right + r, total + t
         bad = sum(1 for k, v in exp["fields"].items() if f.get(k) is not None and f.get(k) != v)
         wrong += bad
         if bad and got.get("checks") and all(c["ok"] for c in got["checks"]):

@@ -888,10 +888,11 @@ class _OpenVinoSession:
     def __call__(self, x):
         import numpy as np
         w = x.shape[-1]
-        if self._pad and padded_width(w) != w:
-            x = np.pad(x, ((0, 0), (0, 0), (0, 0), (0, padded_width(w) - w)))
-            return [np.array(self._request.infer({0: x})[0])[:, :(w + 3) // 8]]
-        return [np.array(self._request.infer({0: x})[0])]
+        extra = padded_width(w) - w if self._pad else 0
+        if not extra:
+            return [np.array(self._request.infer({0: x})[0])]
+        x = np.pad(x, ((0, 0), (0, 0), (0, 0), (0, extra)))
+        return [np.array(self._request.infer({0: x})[0])[:, :(w + 3) // 8]]
 
     def __getattr__(self, name):
         return getattr(self._ort, name)
@@ -1074,6 +1075,16 @@ def _cut_to_ink(crop):
                 max(0, xs[0] - INK_MARGIN):xs[-1] + INK_MARGIN + 1]
 
 
+def _read_alone(eng, crops, second_look: bool = False) -> list[tuple[str, float]]:
+    """(text, score 0–1) of each line image read on its own, by the engine's first recogniser or
+    by its second look (``_second_look``)."""
+    if not crops:
+        return []
+    with _second_look(eng) if second_look else contextlib.nullcontext():
+        res, _ = eng.text_rec(crops)
+    return [(r[0], float(r[1])) for r in res]
+
+
 def _pp_read_lines(eng, crops) -> list[tuple[str, float]]:
     """(text, score 0–1) of each line image.
 
@@ -1093,9 +1104,8 @@ def _pp_read_lines(eng, crops) -> list[tuple[str, float]]:
     reads = [("", 0.0)] * len(crops)
     short = [i for i, c in enumerate(crops) if PACK_SHORT and 48 * c.shape[1] / max(1, c.shape[0]) <= PACK_SHORT]
     alone = sorted(set(range(len(crops))) - set(short))
-    if alone:
-        for i, res in zip(alone, tr([crops[i] for i in alone])[0]):
-            reads[i] = (res[0], float(res[1]))
+    for i, read in zip(alone, _read_alone(eng, [crops[i] for i in alone])):
+        reads[i] = read
     chars = tr.postprocess_op.character
 
     def normed(c):
@@ -1136,11 +1146,8 @@ def _pp_read_lines(eng, crops) -> list[tuple[str, float]]:
                 reads[i] = (text, sum(p for _, p in cs) / len(cs))
             else:
                 unsure.append(i)
-    if unsure:
-        with _second_look(eng):
-            got_unsure = tr([crops[i] for i in unsure])[0]
-        for i, res in zip(unsure, got_unsure):
-            reads[i] = (res[0], float(res[1]))
+    for i, read in zip(unsure, _read_alone(eng, [crops[i] for i in unsure], second_look=True)):
+        reads[i] = read
     # Two readings the recogniser gives a number with paper about it are read again cut to its
     # ink: a minus sign standing in the paper at the crop's edge is dropped (a number read
     # unsigned whose line begins with a dash), and a lone "0" reads as a circle ("。"). The
@@ -1148,15 +1155,12 @@ def _pp_read_lines(eng, crops) -> list[tuple[str, float]]:
     # reads the same digits after it (the dash seen and read agree: a plainer bar will do).
     again = [i for i in range(len(crops))
              if _NUMBER_READ.match(reads[i][0]) and _leading_dash(crops[i]) or _LONE_CIRCLE_READ.match(reads[i][0])]
-    if again:
-        with _second_look(eng):
-            got_again = tr([_cut_to_ink(crops[i]) for i in again])[0]
-        for i, res in zip(again, got_again):
-            text, score = res[0].strip(), float(res[1])
-            if (text == "-" + reads[i][0] and score >= INK_CUT_AGREED
-                    or _SIGNED_NUMBER_READ.match(text) and score >= INK_CUT_SURE
-                    and (text.startswith("-") or _LONE_CIRCLE_READ.match(reads[i][0]))):
-                reads[i] = (text, score)
+    for i, (text, score) in zip(again, _read_alone(eng, [_cut_to_ink(crops[i]) for i in again], second_look=True)):
+        text = text.strip()
+        if (text == "-" + reads[i][0] and score >= INK_CUT_AGREED
+                or _SIGNED_NUMBER_READ.match(text) and score >= INK_CUT_SURE
+                and (text.startswith("-") or _LONE_CIRCLE_READ.match(reads[i][0]))):
+            reads[i] = (text, score)
     return reads
 
 
@@ -1317,11 +1321,8 @@ def _read_under_seal(colour, cells, texts, ink) -> None:
 def _pp_rec(crops) -> list[tuple[str, float]]:
     """Recognition only, for cell crops that have ink but no detected text."""
     import numpy as np
-    if not crops:
-        return []
-    with _second_look(_pp_engine()):
-        res, _ = _pp_engine().text_rec([np.asarray(c.convert("RGB")) for c in crops])
-    return [(t.strip(), float(sc) * 100) for t, sc in res]
+    reads = _read_alone(_pp_engine(), [np.asarray(c.convert("RGB")) for c in crops], second_look=True)
+    return [(t.strip(), sc * 100) for t, sc in reads]
 
 
 def _pp_cell_text(text: str) -> str:

@@ -9,21 +9,12 @@ import random
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from PIL import Image, ImageFilter
 
 from parsers import ocr
+from tests.builders.scan_lines import line as _line
 
-FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 LINES = ["0", "1,250", "-7", "4193.32", "合计", "（一）主动公开政府信息情况", "本机关全年共收到政府信息公开申请128件，办结128件"]
-
-
-def _line(text, size=30):
-    """A line image as detection crops it: print with 4 px of a scan's greyish paper around."""
-    f = ImageFont.truetype(FONT, size)
-    x0, y0, x1, y1 = f.getbbox(text)
-    im = Image.new("RGB", (x1 - x0 + 8, y1 - y0 + 8), (235, 235, 235))
-    ImageDraw.Draw(im).text((4 - x0, 4 - y0), text, font=f, fill=(20, 20, 20))
-    return np.asarray(im)
 
 
 def _noisy_page(w=301, h=207, seed=1):

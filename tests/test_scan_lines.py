@@ -9,24 +9,13 @@ import re
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from PIL import Image, ImageDraw, ImageFilter
 
 from parsers import ocr
+from tests.builders.scan_lines import font as _font
+from tests.builders.scan_lines import line as _line
 
 pytestmark = pytest.mark.skipif(ocr.engine() != "ppocr", reason="PP-OCR is not installed")
-
-
-def _font(size):
-    return ImageFont.truetype("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", size)
-
-
-def _line(text, size=30):
-    """A line image as detection crops it: the print with 4 px of a scan's greyish paper around."""
-    f = _font(size)
-    x0, y0, x1, y1 = f.getbbox(text)
-    im = Image.new("RGB", (x1 - x0 + 8, y1 - y0 + 8), (235, 235, 235))
-    ImageDraw.Draw(im).text((4 - x0, 4 - y0), text, font=f, fill=(20, 20, 20))
-    return np.asarray(im)
 
 
 def _cell(text, size, height, left, blur, ink):
